@@ -1,0 +1,1 @@
+"""littrack: a nightly PubMed tracker for ketamine in CRPS."""

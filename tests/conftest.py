@@ -1,0 +1,43 @@
+"""Shared fixtures: an isolated environment and the paths of the shared test data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("LITTRACK_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch):
+    """No LITTRACK_* / PREFECT_* / NCBI key from the developer's shell leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith(("LITTRACK_", "NCBI_")) or (
+            name.startswith("PREFECT_") and name not in _PREFECT_SESSION_VARS
+        ):
+            monkeypatch.delenv(name, raising=False)
+
+
+# set for the whole test session (below); kept by `isolated_environment`
+_PREFECT_SESSION_VARS = {"PREFECT_SERVER_ANALYTICS_ENABLED", "PREFECT_HOME", "PREFECT_LOGGING_LEVEL"}
+
+
+def pytest_configure(config):
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"shared test data not found at {SHARED} (set LITTRACK_SHARED)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def efetch_samples(shared_dir) -> list[Path]:
+    """Real NCBI efetch output, one file per record set."""
+    return sorted((shared_dir / "pubmed-samples" / "efetch").glob("*.xml"))
