@@ -41,3 +41,20 @@ def shared_dir() -> Path:
 def efetch_samples(shared_dir) -> list[Path]:
     """Real NCBI efetch output, one file per record set."""
     return sorted((shared_dir / "pubmed-samples" / "efetch").glob("*.xml"))
+
+
+@pytest.fixture(scope="session")
+def _standin_server(efetch_samples):
+    from littrack.pubmed.standin import StandIn
+
+    with StandIn(efetch_samples) as server:
+        yield server
+
+
+@pytest.fixture
+def standin(_standin_server):
+    """The PubMed stand-in (real HTTP on loopback) serving the shared efetch samples, started
+    once per session; request log, faults and rate-limit windows are fresh for each test.
+    Tests that change records start their own `StandIn` instead of editing this corpus."""
+    _standin_server.reset()
+    return _standin_server

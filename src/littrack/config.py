@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 
@@ -53,6 +53,7 @@ class WarehouseSettings:
 class ScheduleSettings:
     cron: str = "30 5 * * *"
     timezone: str = "UTC"
+    alert_after_hours: float = 26.0
 
 
 @dataclass(frozen=True)
@@ -180,11 +181,36 @@ def _check_values(config: Config) -> None:
         raise ConfigError("[pubmed] tool must be one word with no spaces")
     if "@" not in pubmed.email:
         raise ConfigError("[pubmed] email must be an e-mail address (NCBI asks for one)")
+    if config.schedule.alert_after_hours <= 0:
+        raise ConfigError("[schedule] alert_after_hours must be > 0")
     if config.run.overlap_days < 0:
         raise ConfigError("[run] overlap_days must not be negative")
     if pubmed.timeout_seconds <= 0 or pubmed.max_retries < 0:
         raise ConfigError("[pubmed] timeout_seconds must be > 0 and max_retries >= 0")
     check_schedule(config.schedule)
+
+
+def with_overrides(
+    config: Config, base_url: str | None = None, warehouse_path: str | os.PathLike | None = None
+) -> Config:
+    """The same config pointed at another PubMed (e.g. the stand-in) or warehouse file."""
+    if base_url:
+        config = replace(config, pubmed=replace(config.pubmed, base_url=base_url))
+    if warehouse_path:
+        config = replace(config, warehouse=replace(config.warehouse, path=Path(warehouse_path)))
+    return config
+
+
+def seed_citation_lines(settings: SeedSettings) -> list[str]:
+    """The seed citations: those inline in config, then one per non-blank line of the seeds file."""
+    lines = list(settings.citations)
+    if settings.file is not None:
+        try:
+            text = settings.file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"[seeds] file cannot be read: {exc}") from None
+        lines.extend(line.strip() for line in text.splitlines() if line.strip())
+    return lines
 
 
 def check_schedule(schedule: ScheduleSettings) -> None:

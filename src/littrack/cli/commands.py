@@ -1,3 +1,3 @@
 """Every command group of the CLI; importing a module adds its commands to `app`."""
 
-from littrack.cli import nightly, standin, matching  # noqa: F401
+from littrack.cli import dedupe_cmd, matching, nightly, standin  # noqa: F401

@@ -136,6 +136,8 @@ class PubmedRecord:
     start_page: str | None = None
     end_page: str | None = None  # expanded: "304-11" -> "311"
     pub_date: PublicationDate = PublicationDate()
+    publisher: str | None = None  # books only: Book/Publisher/PublisherName
+    isbns: tuple[str, ...] = ()  # books only
     article_dates: tuple[date, ...] = ()  # ArticleDate DateType="Electronic"
     # people
     authors: tuple[Author, ...] = ()

@@ -1,0 +1,114 @@
+"""The nightly Prefect flow: the library's run, with each stage a Prefect task.
+
+Everything here is wiring; the logic lives in `littrack.nightly` and runs without Prefect.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from pydantic import BaseModel, model_validator
+
+from littrack.config import Config, load_config, with_overrides
+from littrack.errors import LittrackError
+from littrack.nightly.pipeline import (
+    RunOptions,
+    Steps,
+    fetch_and_load,
+    match_and_dedupe,
+    run_nightly,
+    search_seed_candidates,
+    search_windows,
+)
+from littrack.nightly.report import RunSummary
+from littrack.pubmed import PubMedUnavailable
+
+
+def _pubmed_was_down(task, task_run, state) -> bool:
+    """Retry a stage only when PubMed stayed unavailable through the client's own retries."""
+    try:
+        state.result()
+    except PubMedUnavailable:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+# The client already retries each request with back-off; these task retries cover an outage
+# longer than that, a few minutes later. Inputs hold live connections: never cache them.
+_pubmed_task = dict(
+    retries=2,
+    retry_delay_seconds=[120, 600],
+    retry_condition_fn=_pubmed_was_down,
+    cache_policy=NO_CACHE,
+)
+PREFECT_STEPS = Steps(
+    search=task(search_windows, name="search", **_pubmed_task),
+    search_seeds=task(search_seed_candidates, name="search-seeds", **_pubmed_task),
+    fetch_and_load=task(fetch_and_load, name="fetch-parse-load", **_pubmed_task),
+    match=task(match_and_dedupe, name="match-and-dedupe", cache_policy=NO_CACHE),
+)
+
+
+class NightlyParameters(BaseModel):
+    """What a run may be told; by default it continues from the last successful run."""
+
+    since: date | None = None
+    until: date | None = None
+    today: date | None = None  # pretend the run happens on this day (replays, demo, tests)
+    config_path: str | None = None
+    base_url: str | None = None  # overrides [pubmed] base_url
+    warehouse_path: str | None = None  # overrides [warehouse] path
+
+    @model_validator(mode="after")
+    def _window_in_order(self):
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        return self
+
+
+@flow(name="littrack-nightly", log_prints=False)
+def nightly(parameters: NightlyParameters = NightlyParameters()) -> RunSummary:
+    """Search PubMed for new and changed CRPS/ketamine papers and load them into DuckDB."""
+    logger = get_run_logger()
+    config = with_overrides(
+        load_config(parameters.config_path),
+        base_url=parameters.base_url,
+        warehouse_path=parameters.warehouse_path,
+    )
+    options = RunOptions(since=parameters.since, until=parameters.until, today=parameters.today)
+    summary = run_nightly(config, options, steps=PREFECT_STEPS)
+    create_markdown_artifact(
+        summary.markdown(), key="littrack-run-report", description=f"Run {summary.run_id}"
+    )
+    logger.info("run %s %s: %s", summary.run_id, summary.status, summary.counts)
+    return summary
+
+
+class ServeError(LittrackError):
+    """`littrack serve` cannot reach a Prefect server to schedule on."""
+
+    exit_code = 2
+
+
+def serve_on_schedule(config: Config) -> None:
+    """Register the flow with the Prefect server on `[schedule] cron` and run it when due."""
+    from prefect.schedules import Cron
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        raise ServeError(
+            "schedules need a running Prefect server: start one with `prefect server start`"
+            " and set PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    schedule = Cron(config.schedule.cron, timezone=config.schedule.timezone)
+    nightly.serve(
+        name="littrack-nightly",
+        schedules=[schedule],
+        parameters={"parameters": {"config_path": str(config.source.resolve())}},
+        description="Nightly PubMed search for ketamine in CRPS (littrack).",
+    )

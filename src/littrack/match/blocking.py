@@ -1,0 +1,68 @@
+"""Candidate pairs for deduplication without comparing all pairs.
+
+Each record gets a few blocking keys; only records sharing a key are compared. The keys are
+chosen so that a duplicate with a typo, a truncated title or a missing field still shares at
+least one: identifiers, the first and the last words of the title, pairs of the title's rarest
+words, and first author or volume with first page. A block too big to compare in full (a common
+title opening, a mass-duplicated record) is compared in a sliding window over its titles, so
+the cost stays about linear in the number of records.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from itertools import combinations
+from typing import Hashable, Iterator, Sequence
+
+from littrack.match.evidence import Profile
+
+MAX_BLOCK = 40  # blocks up to this size are compared in full
+WINDOW = 8  # neighbours compared in a bigger block, sorted by title
+_EDGE_WORDS = 4
+_RARE_WORDS = 3
+_SHORT_WORDS = {"the", "and", "for", "with", "from", "its", "are", "was", "were", "into", "after",
+                "between", "during", "versus", "than", "who", "not", "but", "can", "our"}
+
+
+def _content_words(title: str) -> list[str]:
+    return [w for w in title.split() if (len(w) >= 3 or w.isdigit()) and w not in _SHORT_WORDS]
+
+
+def _keys(profile: Profile, document_frequency: Counter) -> Iterator[Hashable]:
+    for name, value in (("doi", profile.doi), ("pmid", profile.pmid), ("pmcid", profile.pmcid)):
+        if value is not None:
+            yield name, value
+    words = profile.title.split()
+    if len(words) >= 3:
+        yield "start", " ".join(words[:_EDGE_WORDS])
+        yield "end", " ".join(words[-_EDGE_WORDS:])
+    rare = sorted(set(_content_words(profile.title)), key=lambda w: (document_frequency[w], w))
+    for pair in combinations(sorted(rare[:_RARE_WORDS]), 2):
+        yield "rare", pair
+    if profile.pages is not None:
+        page = profile.pages.first_number
+        if profile.authors:
+            yield "author-page", profile.authors[0].last, page
+        if profile.volume:
+            yield "volume-page", profile.volume, page
+
+
+def candidate_pairs(profiles: Sequence[Profile]) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of profiles worth comparing."""
+    document_frequency = Counter(w for p in profiles for w in set(_content_words(p.title)))
+    blocks: dict[Hashable, list[int]] = defaultdict(list)
+    for index, profile in enumerate(profiles):
+        for key in _keys(profile, document_frequency):
+            blocks[key].append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) <= 1:
+            continue
+        if len(members) <= MAX_BLOCK:
+            pairs.update(combinations(members, 2))  # members are in increasing order
+            continue
+        ordered = sorted(members, key=lambda i: (profiles[i].title, i))
+        for position, i in enumerate(ordered):
+            for j in ordered[position + 1: position + 1 + WINDOW]:
+                pairs.add((min(i, j), max(i, j)))
+    return pairs

@@ -1,0 +1,289 @@
+"""The stand-in's records: each PubmedArticle's XML plus what ESearch needs to find it.
+
+A record is indexed by PMID, Entrez date (History PubStatus="entrez", else "pubmed"),
+modification date (DateRevised, else the Entrez date), publication date (PubDate) and the
+normalised text of its searchable fields. `CorpusEntry.stub` makes a small record without a
+source document, for tests that need tens of thousands of hits cheaply.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import io
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from littrack.parse import MalformedRecord, PubmedRecord, iter_pubmed
+from littrack.pubmed.standin.query import Node, Term, normalize
+from littrack.pubmed.window import DATE_TYPES, DateWindow
+
+RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
+
+
+@dataclass(frozen=True)
+class CorpusEntry:
+    pmid: int
+    xml: bytes  # one PubmedArticle / PubmedBookArticle element
+    edat: date | None = None
+    mdat: date | None = None
+    pdat: date | None = None
+    # index field -> values, each normalised and padded with spaces for whole-word matching
+    fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def date(self, datetype: str) -> date | None:
+        return getattr(self, datetype)
+
+    @classmethod
+    def from_record(cls, record: PubmedRecord, xml: bytes, mdat: date | None = None) -> CorpusEntry:
+        edat = record.entrez_date or record.history_date("pubmed")
+        texts = {
+            "title": [record.title],
+            "abstract": [record.abstract],
+            "author": [a.display_name for a in record.authors],
+            "journal": [record.journal_title, record.journal_iso, *(i.value for i in record.issns)],
+            "volume": [record.volume],
+            "issue": [record.issue],
+            "pages": [record.pages, record.start_page],
+            "aid": [record.doi, record.pii],
+            "mesh": [m.descriptor for m in record.mesh_headings]
+            + [f"{m.descriptor} {q.name}" for m in record.mesh_headings for q in m.qualifiers],
+            "pubtype": [p.name for p in record.publication_types],
+            "keywords": list(record.keywords),
+        }
+        return cls(
+            pmid=record.pmid,
+            xml=xml,
+            edat=edat,
+            mdat=mdat or record.date_revised or edat,
+            pdat=record.pub_date.sortable,
+            fields=_index_fields(record.pmid, texts),
+        )
+
+    @classmethod
+    def stub(
+        cls,
+        pmid: int,
+        edat: date,
+        *,
+        mdat: date | None = None,
+        pdat: date | None = None,
+        title: str = "",
+        journal: str = "Stub J",
+        authors: Iterable[str] = (),
+    ) -> CorpusEntry:
+        """A minimal but well-formed record, with its XML written from these values."""
+        mdat, pdat, authors = mdat or edat, pdat or edat, tuple(authors)
+        xml = _STUB_TEMPLATE.format(
+            pmid=pmid,
+            revised=_xml_date(mdat),
+            pubdate=_xml_date(pdat),
+            entrez=_xml_date(edat),
+            journal=escape(journal),
+            title=escape(title),
+            authors="".join(_stub_author(a) for a in authors),
+        ).encode()
+        texts = {"title": [title], "journal": [journal], "author": list(authors)}
+        return cls(pmid, xml, edat, mdat, pdat, _index_fields(pmid, texts))
+
+
+def _index_fields(pmid: int, texts: dict[str, list[str | None]]) -> dict[str, tuple[str, ...]]:
+    fields = {name: tuple(f" {normalize(t)} " for t in values if t and normalize(t)) for name, values in texts.items()}
+    fields["pmid"] = (f" {pmid} ",)
+    fields["tiab"] = fields.get("title", ()) + fields.get("abstract", ()) + fields.get("keywords", ())
+    fields["all"] = tuple(v for name, values in fields.items() if name not in ("tiab", "pmid") for v in values)
+    return fields
+
+
+def _xml_date(day: date) -> str:
+    return f"<Year>{day.year}</Year><Month>{day.month:02d}</Month><Day>{day.day:02d}</Day>"
+
+
+def _stub_author(name: str) -> str:
+    last, _, initials = name.partition(" ")
+    return f"<Author ValidYN=\"Y\"><LastName>{escape(last)}</LastName><Initials>{escape(initials)}</Initials></Author>"
+
+
+_STUB_TEMPLATE = (
+    '<PubmedArticle><MedlineCitation Status="PubMed-not-MEDLINE" Owner="NLM">'
+    '<PMID Version="1">{pmid}</PMID><DateRevised>{revised}</DateRevised>'
+    '<Article PubModel="Print"><Journal><JournalIssue CitedMedium="Print"><PubDate>{pubdate}</PubDate>'
+    "</JournalIssue><Title>{journal}</Title><ISOAbbreviation>{journal}</ISOAbbreviation></Journal>"
+    '<ArticleTitle>{title}</ArticleTitle><AuthorList CompleteYN="Y">{authors}</AuthorList>'
+    "<Language>eng</Language><PublicationTypeList>"
+    '<PublicationType UI="D016428">Journal Article</PublicationType></PublicationTypeList></Article>'
+    "</MedlineCitation><PubmedData><History>"
+    '<PubMedPubDate PubStatus="entrez">{entrez}</PubMedPubDate></History>'
+    "<PublicationStatus>ppublish</PublicationStatus><ArticleIdList>"
+    '<ArticleId IdType="pubmed">{pmid}</ArticleId></ArticleIdList></PubmedData></PubmedArticle>'
+)
+
+
+class Corpus:
+    """Records by PMID, thread-safe; tests change it between runs with `upsert` / `delete`."""
+
+    def __init__(self, entries: Iterable[CorpusEntry] = ()) -> None:
+        self._entries: dict[int, CorpusEntry] = {e.pmid: e for e in entries}
+        self._lock = threading.RLock()
+        self._version = 0
+        self._indexed_version = -1
+        self._by_date: dict[str, tuple[list[date], list[int]]] = {}
+        self._term_cache: dict[Term, frozenset[int]] = {}
+        self.skipped: list[str] = []  # records that could not be indexed, with the reason
+
+    @classmethod
+    def load(cls, sources: Iterable[str | os.PathLike | bytes | CorpusEntry]) -> Corpus:
+        """A corpus from .xml/.xml.gz files, folders of them, XML bytes or ready entries."""
+        corpus = cls()
+        for source in sources:
+            if isinstance(source, CorpusEntry):
+                corpus.add(source)
+            elif isinstance(source, bytes):
+                corpus.upsert(source)
+            else:
+                for path in _xml_files(Path(source)):
+                    with _open(path) as stream:
+                        corpus._load_stream(stream)
+        return corpus
+
+    @classmethod
+    def build(cls, paths: Iterable[str | os.PathLike] = (), synthetic: int = 0, seed: int = 0) -> Corpus:
+        """The corpus of `paths` plus `synthetic` generated records (seeded, reproducible)."""
+        corpus = cls.load(paths)
+        if synthetic:
+            # imported on demand: serving files needs no generator
+            from littrack.pubmed.synthetic import generate_corpus
+
+            for xml in generate_corpus(synthetic, seed).articles:
+                corpus.upsert(xml)
+        return corpus
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, pmid: int) -> CorpusEntry | None:
+        return self._entries.get(pmid)
+
+    def add(self, entry: CorpusEntry) -> None:
+        with self._lock:
+            self._entries[entry.pmid] = entry
+            self._version += 1
+
+    def upsert(self, xml: bytes, mdat: date | None = None) -> list[int]:
+        """Add or replace the records in `xml` (one PubmedArticle or a whole set); `mdat`
+        overrides their modification date. Returns the PMIDs written."""
+        return self._load_stream(io.BytesIO(xml), mdat)
+
+    def delete(self, pmid: int) -> None:
+        with self._lock:
+            if self._entries.pop(pmid, None) is not None:
+                self._version += 1
+
+    def _load_stream(self, stream, mdat: date | None = None) -> list[int]:
+        written = []
+        for tag, payload in _split_records(stream):
+            if tag == "DeleteCitation":
+                for pmid in payload:
+                    self.delete(pmid)
+                continue
+            entry = _entry_from_xml(payload, mdat)
+            if isinstance(entry, str):
+                self.skipped.append(entry)
+            else:
+                self.add(entry)
+                written.append(entry.pmid)
+        return written
+
+    # --- searching ----------------------------------------------------------------------------
+
+    def search(self, node: Node | None, window: DateWindow | None = None) -> tuple[list[int], list[str]]:
+        """PMIDs matching `node` within `window`, newest (highest PMID) first, and the terms
+        that match nothing at all (NCBI's PhraseNotFound)."""
+        with self._lock:
+            self._reindex()
+            not_found: list[str] = []
+            ids = self._evaluate(node, not_found) if node is not None else set(self._entries)
+            if window is not None:
+                ids = ids & self._in_window(window)
+            return sorted(ids, reverse=True), not_found
+
+    def _evaluate(self, node: Node, not_found: list[str]) -> set[int] | frozenset[int]:
+        if isinstance(node, DateWindow):
+            return self._in_window(node)
+        if isinstance(node, Term):
+            if node not in self._term_cache:
+                self._term_cache[node] = frozenset(
+                    pmid for pmid, e in self._entries.items() if _matches(node, e.fields.get(node.field, ()))
+                )
+            if not self._term_cache[node]:
+                not_found.append(node.text)
+            return self._term_cache[node]
+        left, right = self._evaluate(node.left, not_found), self._evaluate(node.right, not_found)
+        return {"AND": left & right, "OR": left | right, "NOT": left - right}[node.op]
+
+    def _in_window(self, window: DateWindow) -> set[int]:
+        days, pmids = self._by_date[window.datetype]
+        return set(pmids[bisect.bisect_left(days, window.start) : bisect.bisect_right(days, window.end)])
+
+    def _reindex(self) -> None:
+        if self._indexed_version == self._version:
+            return
+        self._term_cache.clear()
+        for datetype in DATE_TYPES:
+            dated = sorted((e.date(datetype), e.pmid) for e in self._entries.values() if e.date(datetype))
+            self._by_date[datetype] = ([d for d, _ in dated], [p for _, p in dated])
+        self._indexed_version = self._version
+
+
+def _matches(term: Term, values: tuple[str, ...]) -> bool:
+    text = f" {term.text}" if term.prefix else f" {term.text} "
+    if term.field in ("all", "title", "abstract", "tiab"):
+        return any(text in v for v in values)
+    if term.field == "author":
+        # "sigtermans m" finds "sigtermans mj": initials are implicitly truncated
+        partial = f" {term.text}" if " " in term.text else text
+        return any(v.startswith(partial) for v in values)
+    return any(v.startswith(text) if term.prefix else v == text for v in values)
+
+
+def _split_records(stream) -> Iterator[tuple[str, bytes | list[int]]]:
+    """Each record's own XML, and each DeleteCitation's PMIDs, in document order."""
+    events = etree.iterparse(stream, events=("end",), tag=(*RECORD_TAGS, "DeleteCitation"),
+                             resolve_entities=False, no_network=True, huge_tree=True)
+    for _, element in events:
+        if element.tag == "DeleteCitation":
+            yield "DeleteCitation", [int(p.text) for p in element.iterfind("PMID")]
+        else:
+            yield element.tag, etree.tostring(element, with_tail=False)
+        element.clear()
+
+
+def _entry_from_xml(xml: bytes, mdat: date | None) -> CorpusEntry | str:
+    for item in iter_pubmed(b"<PubmedArticleSet>" + xml + b"</PubmedArticleSet>"):
+        if isinstance(item, PubmedRecord):
+            return CorpusEntry.from_record(item, xml, mdat)
+        if isinstance(item, MalformedRecord):
+            if item.pmid is None:
+                return f"record without a PMID: {item.reason}"
+            # served as it is (the pipeline must quarantine it) but found only by [pmid]
+            return CorpusEntry(item.pmid, xml, fields={"pmid": (f" {item.pmid} ",)})
+    return "no record in XML"
+
+
+def _xml_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.name.endswith((".xml", ".xml.gz")))
+    if not path.is_file():
+        raise FileNotFoundError(f"corpus source not found: {path}")
+    return [path]
+
+
+def _open(path: Path):
+    return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")

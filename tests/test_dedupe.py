@@ -1,0 +1,167 @@
+"""Issue 5: the dedup engine's rules, its CSV command and its warehouse refresh."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from importlib.resources import files
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from littrack.cli import app
+from littrack.cli import dedupe_cmd  # noqa: F401  (registers the command)
+from littrack.match.dedupe import BibRecord, Link, dedupe, dedupe_with_links, related
+from littrack.match.dedupe_csv import DedupeInputError, dedupe_csv
+from littrack.match.dedupe_store import refresh_clusters
+
+PAPER = BibRecord(
+    id="a", title="Ketamine infusion for complex regional pain syndrome: a randomised trial",
+    year=2009, authors="Sigtermans, M J and van Hilten, J J and Bauer, M C", journal="Pain",
+    volume="145", issue="3", pages="304-311")
+
+
+def _clusters(*records):
+    return sorted(c.member_ids for c in dedupe(records))
+
+
+def test_same_paper_from_two_exports_is_one_cluster_with_its_reason():
+    other = replace(PAPER, id="b", title=PAPER.title.upper() + ".", authors="Sigtermans MJ, van Hilten JJ",
+                    pages="304-11", journal="Pain")
+    [cluster] = dedupe([PAPER, other])
+    assert cluster.member_ids == ("a", "b") and cluster.id == "a"
+    assert cluster.reason.startswith("title 1.00 + authors + year")
+
+
+def test_same_doi_merges_and_different_dois_never_do():
+    with_doi = replace(PAPER, doi="10.1016/j.pain.2009.06.023")
+    same = replace(PAPER, id="b", title="Ketamine infusion for complex regional pain syndrome",
+                   authors="", pages=None, doi="https://doi.org/10.1016/J.PAIN.2009.06.023")
+    other = replace(PAPER, id="c", doi="10.1016/j.pain.2010.01.001")
+    clusters = dedupe([with_doi, same, other])
+    assert [c.member_ids for c in clusters] == [("a", "b"), ("c",)]
+    assert clusters[0].reason == "same DOI"
+
+
+@pytest.mark.parametrize("change", [
+    {"title": "Erratum: " + PAPER.title},  # a notice is linked, never merged
+    {"publication_types": ("Retraction of Publication",)},
+    {"title": PAPER.title + ": part 2"},  # truncation-like, but another part
+    {"year": 2011},  # years more than one apart
+    {"pages": "412-420"},  # same journal and volume, other pages
+    {"volume": "146"},
+    {"entry_type": "inproceedings"},  # conference abstract vs article
+    {"journal": "medRxiv"},  # preprint vs published
+    {"authors": "Smith, J and Jones, K and Brown, L"},
+])
+def test_guards_keep_records_apart(change):
+    assert _clusters(PAPER, replace(PAPER, id="b", **change)) == [("a",), ("b",)]
+
+
+def test_phase_and_part_numbers_are_never_merged():
+    one = replace(PAPER, title="A phase I trial of ketamine in complex regional pain syndrome", pages=None)
+    two = replace(one, id="b", title="A phase II trial of ketamine in complex regional pain syndrome")
+    assert _clusters(one, two) == [("a",), ("b",)]
+
+
+def test_notices_and_versions_become_links():
+    erratum = replace(PAPER, id="e", title="Erratum to: " + PAPER.title, pages="412")
+    abstract = replace(PAPER, id="m", entry_type="inproceedings", pages=None)
+    preprint = replace(PAPER, id="p", journal="medRxiv", volume=None, pages=None, year=2008)
+    links = related([PAPER, erratum, abstract, preprint])
+    assert links == [Link("e", "a", "erratum-of"), Link("m", "a", "conference-abstract-of"),
+                     Link("p", "a", "preprint-of")]
+
+
+def test_a_chain_of_near_matches_does_not_join_incompatible_records():
+    # b matches a (no pages) and c (no pages); a and c have different pages: never one cluster
+    b = replace(PAPER, id="b", pages=None)
+    c = replace(PAPER, id="c", pages="900-910")
+    clusters = _clusters(PAPER, b, c)
+    assert ("a", "b", "c") not in clusters and len(clusters) == 2
+
+
+def test_translated_title_with_identical_locators_is_a_duplicate():
+    translated = replace(PAPER, id="b", title="[Ketamin-Infusion beim komplexen regionalen Schmerzsyndrom]")
+    assert _clusters(PAPER, translated) == [("a", "b")]
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+HEADER = ["ID", "title", "year", "author", "pages", "volume", "number", "journal", "extra"]
+
+
+def test_cli_writes_a_cluster_for_every_row(tmp_path):
+    source, output = tmp_path / "in.csv", tmp_path / "out.csv"
+    _write_csv(source, HEADER, [
+        ["1", PAPER.title, "2009", "Sigtermans, M J and van Hilten, J J", "304-11", "145", "3", "Pain", "x"],
+        ["2", PAPER.title + ".", "2009", "Sigtermans, M. J. and van Hilten, J. J.", "304--311", "145", "UNKNOWN", "PAIN", ""],
+        ["3", "Another paper entirely about something else", "UNKNOWN", "UNKNOWN", "", "", "", "", ""],
+    ])
+    result = CliRunner().invoke(app, ["dedupe", str(source), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    with open(output, newline="") as handle:
+        assert list(csv.reader(handle)) == [["ID", "cluster_id"], ["1", "1"], ["2", "1"], ["3", "3"]]
+
+
+@pytest.mark.parametrize("header, message", [
+    (["ID", "year"], "missing column(s) title"),
+    (["title"], "missing column(s) ID"),
+])
+def test_csv_without_required_columns_is_a_clear_error(tmp_path, header, message):
+    source = tmp_path / "in.csv"
+    _write_csv(source, header, [["1"] * len(header)])
+    with pytest.raises(DedupeInputError) as info:
+        dedupe_csv(source, tmp_path / "out.csv")
+    assert str(info.value) == f"{source}: {message}"
+
+
+def test_unreadable_csv_is_a_clear_error(tmp_path):
+    with pytest.raises(DedupeInputError, match="cannot read"):
+        dedupe_csv(tmp_path / "missing.csv", tmp_path / "out.csv")
+
+
+def _dedup_block_of_migration() -> str:
+    sql = files("littrack.warehouse").joinpath("migrations/002_matching.sql").read_text()
+    return sql.split("-- ---- BEGIN dedup")[1].split("-- ---- END dedup")[0].split("\n", 1)[1]
+
+
+def test_refresh_clusters_stores_clusters_and_links(tmp_path):
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    # `papers` and `known_citations` with the columns the warehouse contract gives them
+    con.execute("""CREATE TABLE papers (pmid BIGINT, title VARCHAR, pub_year INTEGER,
+        authors VARCHAR[], journal_iso VARCHAR, journal VARCHAR, volume VARCHAR, issue VARCHAR,
+        pages VARCHAR, doi VARCHAR, pmcid VARCHAR, publication_types VARCHAR[])""")
+    con.execute("""CREATE TABLE known_citations (id BIGINT, source VARCHAR, title VARCHAR,
+        authors VARCHAR[], journal VARCHAR, pub_year INTEGER, volume VARCHAR, issue VARCHAR,
+        pages VARCHAR, doi VARCHAR, pmid BIGINT, pmcid VARCHAR, retired_at TIMESTAMPTZ)""")
+    con.execute(_dedup_block_of_migration())
+    con.executemany("INSERT INTO papers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        (1, PAPER.title, 2009, ["Sigtermans MJ", "van Hilten JJ"], "Pain", "Pain", "145", "3",
+         "304-11", None, None, ["Journal Article"]),
+        (2, "Erratum: " + PAPER.title, 2009, [], "Pain", "Pain", "146", "1", "200", None, None,
+         ["Published Erratum"]),
+    ])
+    con.execute("INSERT INTO known_citations VALUES (7, 'seed', ?, ['Sigtermans MJ'], 'Pain', "
+                "2009, '145', '3', '304-311', NULL, NULL, NULL, NULL)", [PAPER.title])
+    summary = refresh_clusters(con, run_id=5)
+    assert (summary.records, summary.clusters, summary.links) == (3, 2, 1)
+    rows = con.execute("SELECT cluster_id, member_key, source, run_id FROM dedup_clusters "
+                       "ORDER BY member_key").fetchall()
+    assert rows == [("pmid:1", "known:7", "seed", 5), ("pmid:1", "pmid:1", "pubmed", 5),
+                    ("pmid:2", "pmid:2", "pubmed", 5)]
+    assert con.execute("SELECT * FROM record_links").fetchall() == [("pmid:2", "pmid:1", "erratum-of")]
+    refresh_clusters(con)  # replaces, never accumulates
+    assert con.execute("SELECT count(*) FROM dedup_clusters").fetchone() == (3,)
+
+
+def test_dedupe_with_links_agrees_with_the_separate_calls():
+    erratum = replace(PAPER, id="e", title="Erratum to: " + PAPER.title, pages="412")
+    records = [PAPER, replace(PAPER, id="b"), erratum]
+    assert dedupe_with_links(records) == (dedupe(records), related(records))
