@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from littrack.nightly.windows import WindowError, ids_to_fetch, plan_run
+from littrack.nightly.windows import WindowError, ids_to_fetch, next_cursor, plan_run
 from littrack.pubmed import DateWindow
 from littrack.warehouse import Cursor
 
@@ -76,3 +76,15 @@ def test_same_day_rerun_skips_what_the_last_run_found():
     edat, mdat = plan.windows
     found = {edat: [5, 6], mdat: [5, 6, 7]}
     assert ids_to_fetch(plan, found, stored_pmids={5, 6, 7}, boundary_pmids={5, 6}) == [7]
+
+
+def test_a_same_day_rerun_keeps_the_ids_found_earlier_that_day():
+    previous = cursor(TODAY, boundary={1, 2, 3})
+    plan = plan_run(previous, TODAY, FIRST, 2)
+    assert next_cursor(previous, plan, [3, 4]).boundary_pmids == {1, 2, 3, 4}
+
+
+def test_a_new_day_starts_a_fresh_boundary():
+    previous = cursor(date(2026, 11, 24), boundary={1, 2, 3})
+    plan = plan_run(previous, TODAY, FIRST, 2)
+    assert next_cursor(previous, plan, [3, 4]) == cursor(TODAY, boundary={3, 4})

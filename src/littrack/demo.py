@@ -11,17 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from littrack.nightly.report import RunSummary
-from littrack.parse import iter_pubmed
 from littrack.pubmed.standin import StandIn
-from littrack.pubmed.synthetic import generate_corpus
+from littrack.pubmed.synthetic import DEMO_N, DEMO_SEED, LATER_DATE, generate_corpus
 from littrack.warehouse import remove_warehouse
 
-DEMO_SIZE = 300
-DEMO_SEED = 2026
 DEMO_WAREHOUSE = Path("warehouse/demo.duckdb")
 
 # run_flow(base_url=..., warehouse_path=..., today=...) -> RunSummary; the CLI passes the
@@ -37,23 +34,13 @@ class DemoResult:
 
 
 def run_demo(run_flow: FlowRunner, warehouse_path: Path = DEMO_WAREHOUSE) -> DemoResult:
-    corpus = generate_corpus(DEMO_SIZE, seed=DEMO_SEED)
-    night2 = _latest_revision(corpus.later_states.values())
-    night1 = night2 - timedelta(days=1)
+    corpus = generate_corpus(DEMO_N, seed=DEMO_SEED)
+    # the nights are pinned to the corpus's own calendar, so the demo is the same every day
+    night1, night2 = LATER_DATE - timedelta(days=1), LATER_DATE
     remove_warehouse(warehouse_path)
     with StandIn(corpus=corpus.articles) as server:
-        first = run_flow(base_url=server.base_url, warehouse_path=warehouse_path, today=night1)
+        first = run_flow(base_url=server.base_url, warehouse_path=str(warehouse_path), today=night1)
         for state in corpus.later_states.values():
             server.corpus.upsert(state)
-        second = run_flow(base_url=server.base_url, warehouse_path=warehouse_path, today=night2)
+        second = run_flow(base_url=server.base_url, warehouse_path=str(warehouse_path), today=night2)
     return DemoResult(warehouse_path, (first, second), tuple(corpus.later_states))
-
-
-def _latest_revision(states) -> date:
-    dates = [
-        item.date_revised
-        for state in states
-        for item in iter_pubmed(state)
-        if getattr(item, "date_revised", None)
-    ]
-    return max(dates)

@@ -11,6 +11,7 @@ from littrack.cli import app
 from littrack.cli.common import console
 from littrack.cli.progress import progress_bars
 from littrack.cli.summary import print_demo, print_load, print_run, print_status
+from littrack.warehouse import Warehouse
 
 
 def _date_option(help_text: str):
@@ -24,9 +25,10 @@ def run(
     until: datetime = _date_option("Search up to this day (default: today)."),
 ) -> None:
     """Run the nightly flow once, now (no Prefect server needed)."""
+    config = ctx.obj.config
+    Warehouse(config.warehouse.path).check_writable()  # a config problem: before Prefect starts
     from flows.nightly import NightlyParameters, nightly
 
-    config = ctx.obj.config
     parameters = NightlyParameters(
         since=_day(since), until=_day(until), config_path=str(config.source)
     )

@@ -13,6 +13,7 @@ from littrack.match import fields as f
 from littrack.match.citations import Citation
 
 _TITLE_WORDS = 6  # distinctive title words in the title search
+_MIN_TITLE_WORDS = 3  # fewer would find half of PubMed
 _STOP = {"the", "and", "for", "with", "from", "into", "that", "this", "their", "its", "after",
          "between", "among", "during", "under", "over", "about", "versus", "study", "patients",
          "using", "based", "effect", "effects", "analysis", "role", "case", "report", "review"}
@@ -35,7 +36,7 @@ def search_terms_for(citation: Citation) -> list[str]:
     if author and year and journal:
         terms.append(f"{author} AND {year} AND {journal}")
     words = _title_words(citation.title)
-    if words:
+    if len(words) >= _MIN_TITLE_WORDS:
         title = " AND ".join(f"{w}[ti]" for w in words)
         if citation.year:
             title += f" AND {citation.year - 1}:{citation.year + 1}[dp]"

@@ -25,7 +25,7 @@ from littrack.match.store import (
 )
 from littrack.nightly.progress import report_progress
 from littrack.nightly.report import RunSummary, build_summary
-from littrack.nightly.windows import RunPlan, ids_to_fetch, plan_run
+from littrack.nightly.windows import ids_to_fetch, next_cursor, plan_run
 from littrack.parse import iter_pubmed
 from littrack.pubmed import DateWindow, EutilsClient
 from littrack.warehouse import Cursor, Warehouse
@@ -130,7 +130,7 @@ def run_nightly(
                 wanted = sorted(set(wanted) | (set(extra) - _stored(db.con, extra)))
             _fetch_in_batches(steps, client, run, wanted, config.pubmed.batch_size)
             if plan.moves_cursor:
-                run.set_cursor(_next_cursor(plan, all_found))
+                run.set_cursor(next_cursor(cursor, plan, all_found))
         seed_statuses = steps.match(db.con, seeds, run.id)
         return build_summary(db.con, run, plan, seed_statuses)
 
@@ -141,10 +141,6 @@ def _fetch_in_batches(steps, client, run, pmids, batch_size) -> None:
         batch = pmids[start : start + batch_size]
         steps.fetch_and_load(client, run, batch)
         report_progress(log, "fetch", start + len(batch), len(pmids))
-
-
-def _next_cursor(plan: RunPlan, found: Sequence[int]) -> Cursor:
-    return Cursor(edat_until=plan.until, mdat_until=plan.until, boundary_pmids=frozenset(found))
 
 
 def _stored(con, pmids: Sequence[int]) -> set[int]:

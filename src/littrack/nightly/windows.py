@@ -91,3 +91,15 @@ def ids_to_fetch(
         else:
             wanted.update(pmids)
     return sorted(wanted)
+
+
+def next_cursor(previous: Cursor | None, plan: RunPlan, found: Collection[int]) -> Cursor:
+    """The cursor a successful run leaves: searched up to `plan.until`, with the ids it found.
+
+    A rerun on the cursor's own day keeps the ids found earlier that day: they still reflect
+    PubMed as of that day, and an unchanged night then leaves the cursor exactly as it was.
+    """
+    boundary = frozenset(found)
+    if previous is not None and previous.edat_until == plan.until:
+        boundary |= previous.boundary_pmids
+    return Cursor(edat_until=plan.until, mdat_until=plan.until, boundary_pmids=boundary)

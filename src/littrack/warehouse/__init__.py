@@ -4,7 +4,7 @@ Analysts read the published snapshot (`Warehouse.read()`); one writer at a time 
 private store and publishes it atomically when it is done (`Warehouse.write()`).
 """
 
-from littrack.warehouse.errors import WarehouseBusy, WarehouseError
+from littrack.warehouse.errors import WarehouseBusy, WarehouseError, WarehouseUnwritable
 from littrack.warehouse.files import remove_warehouse
 from littrack.warehouse.merge import LoadCounts
 from littrack.warehouse.session import Cursor, Run, Warehouse, WriteSession
@@ -16,6 +16,7 @@ __all__ = [
     "Warehouse",
     "WarehouseBusy",
     "WarehouseError",
+    "WarehouseUnwritable",
     "WriteSession",
     "remove_warehouse",
 ]

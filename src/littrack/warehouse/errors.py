@@ -9,3 +9,9 @@ class WarehouseError(LittrackError):
 
 class WarehouseBusy(WarehouseError):
     """Another writer held the warehouse for longer than the lock timeout."""
+
+
+class WarehouseUnwritable(WarehouseError):
+    """The warehouse folder cannot be created or written: a configuration problem."""
+
+    exit_code = 2

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from littrack.warehouse.errors import WarehouseBusy, WarehouseError
+from littrack.warehouse.errors import WarehouseBusy, WarehouseError, WarehouseUnwritable
 
 LOCK_POLL_SECONDS = 0.1
 
@@ -49,7 +49,7 @@ def prepare_folder(files: WarehouseFiles) -> None:
         # opening the lock file for writing proves the folder is writable before anything else
         files.lock.touch(exist_ok=True)
     except OSError as exc:
-        raise WarehouseError(
+        raise WarehouseUnwritable(
             f"cannot write to the warehouse folder {folder}: {exc.strerror or exc}"
         ) from None
 

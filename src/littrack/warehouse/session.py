@@ -44,6 +44,10 @@ class Warehouse:
     def path(self) -> Path:
         return self.files.published
 
+    def check_writable(self) -> None:
+        """Fail now, with one line, if a write session could not even create its files."""
+        prepare_folder(self.files)
+
     @contextmanager
     def write(self) -> Iterator[WriteSession]:
         """The exclusive write session on the migrated store; publishes the snapshot at the end.
