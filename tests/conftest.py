@@ -58,3 +58,12 @@ def standin(_standin_server):
     Tests that change records start their own `StandIn` instead of editing this corpus."""
     _standin_server.reset()
     return _standin_server
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One Prefect server for every test that runs a real flow (starting one costs ~10 s)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield

@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> None:
     from littrack.cli import commands  # noqa: F401  (registers the commands on `app`)
 
     try:
-        app(args=argv, standalone_mode=False)
+        # without standalone mode click returns, not raises, the code of a `typer.Exit`
+        code = app(args=argv, standalone_mode=False)
     except LittrackError as exc:
         console_error(str(exc))
         sys.exit(exc.exit_code)
@@ -51,3 +52,5 @@ def main(argv: list[str] | None = None) -> None:
     except (click.Abort, KeyboardInterrupt):
         console_error("interrupted")
         sys.exit(130)
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -11,6 +11,8 @@ from littrack.cli.common import error_console
 
 
 class _ProgressHandler(logging.Handler):
+    """Starts the display on the first progress record, so quick commands print nothing."""
+
     def __init__(self, progress: Progress):
         super().__init__(logging.INFO)
         self.progress = progress
@@ -20,6 +22,8 @@ class _ProgressHandler(logging.Handler):
         stage, done, total = getattr(record, "progress", (None, 0, 0))
         if stage is None:
             return
+        if not self.tasks:
+            self.progress.start()
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(stage, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
@@ -42,8 +46,9 @@ def progress_bars():
     logger.addHandler(handler)
     logger.setLevel(min(previous_level or logging.INFO, logging.INFO))
     try:
-        with progress:
-            yield
+        yield
     finally:
+        if handler.tasks:
+            progress.stop()
         logger.removeHandler(handler)
         logger.setLevel(previous_level)

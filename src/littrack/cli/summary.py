@@ -33,7 +33,7 @@ def print_run(summary: RunSummary, warehouse_path: Path) -> None:
         console.print(f"[yellow]{len(summary.quarantined)} record(s) quarantined[/]")
         for pmid, reason in summary.quarantined[:MAX_LISTED]:
             console.print(f"  PMID {pmid or '?'}: {reason}", markup=False)
-    console.print(f"Warehouse: {warehouse_path}", highlight=False)
+    console.print(f"Warehouse: {warehouse_path}", highlight=False, soft_wrap=True)
 
 
 def print_demo(result) -> None:
@@ -61,11 +61,11 @@ def print_load(loads, warehouse_path: Path) -> None:
             *(str(getattr(counts, c)) for c in COUNT_COLUMNS[1:]),
         )
     console.print(table)
-    console.print(f"Warehouse: {warehouse_path}", highlight=False)
+    console.print(f"Warehouse: {warehouse_path}", highlight=False, soft_wrap=True)
 
 
 def print_status(status) -> None:
-    console.print(f"Warehouse: {status.path}", highlight=False)
+    console.print(f"Warehouse: {status.path}", highlight=False, soft_wrap=True)
     console.print(
         f"{status.papers} papers, {status.in_review_queue} waiting for review, "
         f"{status.quarantined} quarantined; searched up to {status.cursor_until or 'never'}"

@@ -1,0 +1,52 @@
+"""The nightly Prefect flow (issue 4, point 3): real flow runs on a test Prefect server."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from flows.nightly import NightlyParameters, nightly
+from littrack.pubmed.standin import StandIn
+from littrack.pubmed.synthetic import LATER_DATE, generate_corpus
+from littrack.warehouse import Warehouse
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def api_key(monkeypatch):
+    monkeypatch.setenv("NCBI_API_KEY", "test-key")
+
+
+def test_the_flow_runs_every_stage_as_a_task_and_publishes_its_report(prefect_harness, tmp_path):
+    from prefect.artifacts import Artifact
+
+    warehouse = tmp_path / "littrack.duckdb"
+    with StandIn(corpus=generate_corpus(60, seed=3).articles) as pubmed:
+        state = nightly(
+            NightlyParameters(
+                config_path=str(REPO / "config.toml"),
+                base_url=pubmed.base_url,
+                warehouse_path=str(warehouse),
+                today=LATER_DATE,
+            ),
+            return_state=True,
+        )
+    assert state.is_completed(), state.message
+    summary = state.result()
+    with Warehouse(warehouse).read() as con:
+        assert con.execute("SELECT count(*) FROM papers").fetchone()[0] == summary.counts["new"] > 0
+    report = Artifact.get("littrack-run-report")
+    assert f"nightly run {summary.run_id}: succeeded" in report.data
+    assert "## Seed citations" in report.data
+
+
+def test_parameters_are_validated_before_anything_runs():
+    with pytest.raises(ValidationError, match="is after until"):
+        NightlyParameters(since=date(2026, 2, 1), until=date(2026, 1, 1))
+    with pytest.raises(ValidationError):
+        NightlyParameters(since="not a date")
+    assert NightlyParameters(today=LATER_DATE + timedelta(days=1)).today > LATER_DATE
