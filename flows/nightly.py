@@ -95,9 +95,21 @@ class ServeError(LittrackError):
     exit_code = 2
 
 
-def serve_on_schedule(config: Config) -> None:
-    """Register the flow with the Prefect server on `[schedule] cron` and run it when due."""
+def scheduled_deployment(config: Config):
+    """The nightly flow as a deployment on `[schedule] cron`, reading this config file."""
     from prefect.schedules import Cron
+
+    return nightly.to_deployment(
+        name="littrack-nightly",
+        schedules=[Cron(config.schedule.cron, timezone=config.schedule.timezone)],
+        parameters={"parameters": {"config_path": str(config.source.resolve())}},
+        description="Nightly PubMed search for ketamine in CRPS (littrack).",
+    )
+
+
+def serve_on_schedule(config: Config) -> None:
+    """Register the flow with the Prefect server and run it whenever the schedule says."""
+    from prefect import serve
     from prefect.settings import PREFECT_API_URL
 
     if not PREFECT_API_URL.value():
@@ -105,10 +117,4 @@ def serve_on_schedule(config: Config) -> None:
             "schedules need a running Prefect server: start one with `prefect server start`"
             " and set PREFECT_API_URL=http://127.0.0.1:4200/api"
         )
-    schedule = Cron(config.schedule.cron, timezone=config.schedule.timezone)
-    nightly.serve(
-        name="littrack-nightly",
-        schedules=[schedule],
-        parameters={"parameters": {"config_path": str(config.source.resolve())}},
-        description="Nightly PubMed search for ketamine in CRPS (littrack).",
-    )
+    serve(scheduled_deployment(config))

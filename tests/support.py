@@ -35,3 +35,16 @@ def comparable_tables(path: Path) -> dict[str, list]:
             contents[table] = con.execute(
                 f"SELECT {', '.join(columns)} FROM {table} {where} ORDER BY ALL").fetchall()
     return contents
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    """`littrack ARGS` in this process: (exit code, stdout, stderr)."""
+    from littrack.cli import main
+
+    try:
+        main([str(a) for a in args])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

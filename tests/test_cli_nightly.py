@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support import run_cli
 
-from littrack.cli import main
 from littrack.pubmed.standin import StandIn
 from littrack.pubmed.synthetic import generate_corpus
 from littrack.warehouse import Warehouse
@@ -38,16 +38,6 @@ def write_config(folder: Path, warehouse: Path, pubmed_extra="", cron="30 5 * * 
     return path
 
 
-def littrack(capsys, *args) -> tuple[int, str, str]:
-    try:
-        main(list(map(str, args)))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def fingerprint(folder: Path) -> dict[str, str]:
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
@@ -59,7 +49,7 @@ def existing_warehouse(tmp_path, efetch_samples, capsys):
     """A real warehouse with records in it, to show bad commands leave it untouched."""
     warehouse = tmp_path / "wh" / "littrack.duckdb"
     config = write_config(tmp_path, warehouse)
-    assert littrack(capsys, "--config", config, "load", *efetch_samples[:5])[0] == 0
+    assert run_cli(capsys, "--config", config, "load", *efetch_samples[:5])[0] == 0
     return warehouse
 
 
@@ -78,7 +68,7 @@ def test_bad_config_is_one_line_exit_2_and_the_warehouse_is_untouched(
     before = fingerprint(existing_warehouse.parent)
     config = write_config(tmp_path, existing_warehouse, **change)
 
-    code, out, err = littrack(capsys, "--config", config, "run")
+    code, out, err = run_cli(capsys, "--config", config, "run")
 
     assert (code, out, err) == (2, "", message + "\n")
     assert fingerprint(existing_warehouse.parent) == before
@@ -89,7 +79,7 @@ def test_an_unwritable_warehouse_path_is_a_config_error(tmp_path, capsys):
     blocker.write_text("not a folder")
     config = write_config(tmp_path, blocker / "warehouse" / "littrack.duckdb")
 
-    code, out, err = littrack(capsys, "--config", config, "run")
+    code, out, err = run_cli(capsys, "--config", config, "run")
 
     assert code == 2 and out == ""
     assert err.startswith(f"Error: cannot write to the warehouse folder {blocker}/warehouse")
@@ -98,33 +88,33 @@ def test_an_unwritable_warehouse_path_is_a_config_error(tmp_path, capsys):
 
 
 def test_a_missing_config_file_is_named(tmp_path, capsys):
-    code, _, err = littrack(capsys, "--config", tmp_path / "nope.toml", "status")
+    code, _, err = run_cli(capsys, "--config", tmp_path / "nope.toml", "status")
     assert (code, err) == (2, f"Error: config file not found: {tmp_path / 'nope.toml'}\n")
 
 
 def test_config_comes_from_the_environment_when_not_given(tmp_path, capsys, monkeypatch):
     config = write_config(tmp_path, tmp_path / "wh" / "littrack.duckdb")
     monkeypatch.setenv("LITTRACK_CONFIG", str(config))
-    code, _, err = littrack(capsys, "status")
+    code, _, err = run_cli(capsys, "status")
     assert code == 1
     assert err == f"Error: no warehouse yet at {tmp_path / 'wh' / 'littrack.duckdb'}: run `littrack run` or `littrack demo` first\n"
 
 
 def test_load_takes_efetch_files_and_status_shows_what_is_stored(existing_warehouse, tmp_path, capsys):
     config = tmp_path / "config.toml"
-    code, out, err = littrack(capsys, "--config", config, "status")
+    code, out, err = run_cli(capsys, "--config", config, "status")
     assert code == 0, err
     assert "5 papers" in out
     assert "Behind schedule" not in out  # the load just succeeded
 
-    code, _, err = littrack(capsys, "--config", config, "load", tmp_path / "missing.xml")
+    code, _, err = run_cli(capsys, "--config", config, "load", tmp_path / "missing.xml")
     assert (code, err) == (2, f"Error: no such file: {tmp_path / 'missing.xml'}\n")
 
 
 def test_status_check_fails_when_no_run_succeeded_recently(existing_warehouse, tmp_path, capsys):
     with Warehouse(existing_warehouse).write() as db:
         db.con.execute("UPDATE runs SET started_at = started_at - INTERVAL 3 DAY")
-    code, out, _ = littrack(capsys, "--config", tmp_path / "config.toml", "status", "--check")
+    code, out, _ = run_cli(capsys, "--config", tmp_path / "config.toml", "status", "--check")
     assert code == 1
     assert "Behind schedule" in out
 
@@ -134,7 +124,7 @@ def test_run_goes_through_the_prefect_flow_and_prints_a_summary(prefect_harness,
     warehouse = tmp_path / "wh" / "littrack.duckdb"
     with StandIn(corpus=generate_corpus(40, seed=5).articles) as pubmed:
         config = write_config(tmp_path, warehouse, pubmed_extra=f'base_url = "{pubmed.base_url}"')
-        code, out, err = littrack(capsys, "--config", config, "run", "--until", "2026-11-20")
+        code, out, err = run_cli(capsys, "--config", config, "run", "--until", "2026-11-20")
     assert code == 0, err
     assert "Run 1: succeeded" in out and f"Warehouse: {warehouse}" in out
     with Warehouse(warehouse).read() as con:
@@ -165,3 +155,9 @@ def test_the_readme_demo_command_fills_a_real_warehouse(tmp_path):
         ]
     finally:
         con.close()
+
+
+def test_usage_errors_exit_2_with_click_s_message(capsys):
+    code, out, err = run_cli(capsys, "run", "--since", "yesterday")
+    assert code == 2 and out == ""
+    assert "Invalid value for '--since'" in err

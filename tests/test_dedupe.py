@@ -10,8 +10,10 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from littrack.cli import app
-from littrack.cli import dedupe_cmd  # noqa: F401  (registers the command)
+from littrack.cli import (
+    app,
+    dedupe_cmd,  # noqa: F401  (registers the command)
+)
 from littrack.match.dedupe import BibRecord, Link, dedupe, dedupe_with_links, related
 from littrack.match.dedupe_csv import DedupeInputError, dedupe_csv
 from littrack.match.dedupe_store import refresh_clusters

@@ -5,8 +5,18 @@ from __future__ import annotations
 import pytest
 
 from littrack.match.fields import (
-    AuthorName, author_overlap, journals_match, normalize_title, notice_kind, notice_subject,
-    page_range, pages_agree, parse_authors, parse_year, title_numbers, title_similarity,
+    AuthorName,
+    author_overlap,
+    journals_match,
+    normalize_title,
+    notice_kind,
+    notice_subject,
+    page_range,
+    pages_agree,
+    parse_authors,
+    parse_year,
+    title_numbers,
+    title_similarity,
 )
 
 

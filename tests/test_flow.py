@@ -50,3 +50,31 @@ def test_parameters_are_validated_before_anything_runs():
     with pytest.raises(ValidationError):
         NightlyParameters(since="not a date")
     assert NightlyParameters(today=LATER_DATE + timedelta(days=1)).today > LATER_DATE
+
+
+def test_serve_schedules_the_flow_on_the_configured_cron_and_timezone():
+    from flows.nightly import scheduled_deployment
+    from littrack.config import load_config
+
+    config = load_config(REPO / "config.toml")
+    deployment = scheduled_deployment(config)
+    (schedule,) = deployment.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == (
+        config.schedule.cron,
+        config.schedule.timezone,
+    )
+    assert deployment.parameters == {"parameters": {"config_path": str(REPO / "config.toml")}}
+
+
+def test_serve_without_a_prefect_server_says_how_to_start_one(capsys):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from littrack.cli import main
+
+    # also when another test's harness server is up for the session
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), pytest.raises(SystemExit) as exit_info:
+        main(["--config", str(REPO / "config.toml"), "serve"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.startswith(
+        "Error: schedules need a running Prefect server: start one with `prefect server start`"
+    )

@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from support import run_cli
 
 from littrack.cli import main
 from littrack.match.known_files import KnownFileError, detect_format, read_known_file
@@ -204,8 +205,8 @@ path = "{warehouse.path}"
 
 def test_known_import_command(tmp_path, config_file, warehouse, capsys):
     path = write(tmp_path, "library.bib", BIBTEX)
-    main(["--config", str(config_file), "known", "import", str(path)])
-    out = capsys.readouterr().out
+    code, out, _ = run_cli(capsys, "--config", config_file, "known", "import", path)
+    assert code == 0
     assert f"2 citations read from {path} (2 new): 2 matched, 0 ambiguous, 0 not found yet" in \
         out.replace("\n", "")
     with warehouse.read() as con:
@@ -223,11 +224,12 @@ def test_known_import_of_a_bad_file_exits_with_one_line(tmp_path, config_file, c
 def test_match_command_writes_one_row_per_citation(tmp_path, config_file, capsys):
     lines = write(tmp_path, "refs.txt", TEXT.split("\n", 1)[1])
     output = tmp_path / "out.csv"
-    main(["--config", str(config_file), "match", str(lines), "--output", str(output)])
+    code, out, _ = run_cli(capsys, "--config", config_file, "match", lines, "--output", output)
+    assert code == 0
     with output.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [(r["line_no"], r["pmid"], r["status"]) for r in rows] == [
         ("1", "34751700", "matched"), ("3", "", "not_found"), ("4", "", "not_found")]
     assert rows[0]["citation"].startswith("Richter EA, Sylow L")
     assert float(rows[0]["score"]) > 0.9
-    assert "3 citations: 1 matched, 0 ambiguous, 2 not found" in capsys.readouterr().out
+    assert "3 citations: 1 matched, 0 ambiguous, 2 not found" in out

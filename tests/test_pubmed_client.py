@@ -11,7 +11,13 @@ import pytest
 
 from littrack.config import PubMedSettings
 from littrack.parse import PubmedRecord, iter_pubmed
-from littrack.pubmed import DateWindow, EutilsClient, PubMedError, PubMedRequestError, PubMedUnavailable
+from littrack.pubmed import (
+    DateWindow,
+    EutilsClient,
+    PubMedError,
+    PubMedRequestError,
+    PubMedUnavailable,
+)
 from littrack.pubmed.standin import Corpus, CorpusEntry, Faults, StandIn
 
 KEY_ENV = "NCBI_API_KEY_FOR_TESTS"

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from support import run_cli
 
-from littrack.cli import main
 from littrack.config import PubMedSettings
 from littrack.match.citations import parse_citation
 from littrack.match.search import find_candidate_pmids, search_terms_for
@@ -144,7 +144,7 @@ def test_seeds_command_shows_each_seed(tmp_path, seeds, corpus_records, capsys):
     config = tmp_path / "config.toml"
     config.write_text(f'[pubmed]\nquery = "x"\nemail = "t@example.org"\n'
                       f'[warehouse]\npath = "{wh.path}"\n', encoding="utf-8")
-    main(["--config", str(config), "seeds"])
-    out = capsys.readouterr().out
+    code, out, _ = run_cli(capsys, "--config", config, "seeds")
+    assert code == 0
     assert out.count("matched") >= 6
     assert "first_author: agree" in out

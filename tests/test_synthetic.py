@@ -18,8 +18,17 @@ from lxml import etree
 from littrack.errors import LittrackError
 from littrack.parse import PubmedRecord, iter_pubmed
 from littrack.pubmed.synthetic import (
-    DEMO_CORPUS, DEMO_N, DEMO_SEED, END_DATE, FIRST_PMID, HARD_NEGATIVES, LATER_DATE,
-    CorpusSizeError, article_set_document, generate_corpus, write_corpus,
+    DEMO_CORPUS,
+    DEMO_N,
+    DEMO_SEED,
+    END_DATE,
+    FIRST_PMID,
+    HARD_NEGATIVES,
+    LATER_DATE,
+    CorpusSizeError,
+    article_set_document,
+    generate_corpus,
+    write_corpus,
 )
 
 N, SEED = 400, 11

@@ -17,7 +17,13 @@ from test_warehouse_samples import (
 )
 
 from littrack.parse.records import DeletedCitations, MalformedRecord
-from littrack.warehouse import Cursor, LoadCounts, Warehouse, WarehouseError, remove_warehouse
+from littrack.warehouse import (
+    Cursor,
+    LoadCounts,
+    Warehouse,
+    WarehouseError,
+    remove_warehouse,
+)
 from littrack.warehouse.rows import record_json
 from littrack.warehouse.schema import known_migrations, migrate
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from support import comparable_tables, python_child
 from test_warehouse_samples import (
     FIRST_CURSOR,
     SECOND_CURSOR,
@@ -22,10 +20,7 @@ from test_warehouse_samples import (
     second_night,
 )
 
-from support import comparable_tables, python_child
-
 from littrack.warehouse import Warehouse, WarehouseBusy
-
 
 KILLED_MID_LOAD = """
 import sys, time

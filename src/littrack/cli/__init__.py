@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from littrack.cli.common import AppState, console_error
@@ -35,22 +34,12 @@ def _global_options(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: project errors become one line `Error: ...` and their exit code."""
+    """Entry point: click handles usage errors (exit 2) and exits; the project's own errors
+    become one line `Error: ...` and their exit code."""
     from littrack.cli import commands  # noqa: F401  (registers the commands on `app`)
 
     try:
-        # without standalone mode click returns, not raises, the code of a `typer.Exit`
-        code = app(args=argv, standalone_mode=False)
+        app(args=argv)
     except LittrackError as exc:
         console_error(str(exc))
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
-        console_error("interrupted")
-        sys.exit(130)
-    if isinstance(code, int) and code:
-        sys.exit(code)

@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from littrack.cli import app
-from littrack.cli.common import console
 from littrack.cli.progress import progress_bars
 from littrack.cli.summary import print_demo, print_load, print_run, print_status
 from littrack.warehouse import Warehouse

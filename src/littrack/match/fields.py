@@ -17,7 +17,12 @@ from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from littrack.parse.normalize import MONTHS, expand_page_range, normalize_doi, normalize_pmcid
+from littrack.parse.normalize import (
+    MONTHS,
+    expand_page_range,
+    normalize_doi,
+    normalize_pmcid,
+)
 
 __all__ = [  # normalize_doi / normalize_pmcid are the parser's, re-exported for matching code
     "AuthorName", "PageRange", "author_overlap", "first_authors_match", "fold", "is_missing",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +12,6 @@ from littrack.match.store import refresh_matches
 from littrack.nightly.progress import report_progress
 from littrack.parse import iter_pubmed
 from littrack.warehouse import LoadCounts, Warehouse
-
-import logging
 
 log = logging.getLogger(__name__)
 

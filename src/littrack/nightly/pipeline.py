@@ -28,7 +28,7 @@ from littrack.nightly.report import RunSummary, build_summary
 from littrack.nightly.windows import ids_to_fetch, next_cursor, plan_run
 from littrack.parse import iter_pubmed
 from littrack.pubmed import DateWindow, EutilsClient
-from littrack.warehouse import Cursor, Warehouse
+from littrack.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,12 @@ from requests.adapters import HTTPAdapter
 from littrack.config import PubMedSettings
 from littrack.pubmed.backoff import Backoff, parse_retry_after
 from littrack.pubmed.errors import PubMedError, PubMedRequestError, PubMedUnavailable
-from littrack.pubmed.ratelimit import RATE_WITH_KEY, RATE_WITHOUT_KEY, RateLimiter, shared_limiter
+from littrack.pubmed.ratelimit import (
+    RATE_WITH_KEY,
+    RATE_WITHOUT_KEY,
+    RateLimiter,
+    shared_limiter,
+)
 from littrack.pubmed.responses import (
     Permanent,
     SearchPage,

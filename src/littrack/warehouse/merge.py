@@ -16,7 +16,12 @@ from typing import Iterable
 
 import duckdb
 
-from littrack.parse.records import DeletedCitations, MalformedRecord, ParseItem, PubmedRecord
+from littrack.parse.records import (
+    DeletedCitations,
+    MalformedRecord,
+    ParseItem,
+    PubmedRecord,
+)
 from littrack.warehouse.rows import ROW_COLUMNS, BadRecord, record_row
 
 

@@ -8,7 +8,12 @@ request. Term matching is a documented subset of PubMed's (see `query`).
 from littrack.pubmed.standin.corpus import Corpus, CorpusEntry
 from littrack.pubmed.standin.faults import Faults
 from littrack.pubmed.standin.query import QueryError, parse_query, translate
-from littrack.pubmed.standin.server import DEFAULT_PORT, LoggedRequest, StandIn, StandInError
+from littrack.pubmed.standin.server import (
+    DEFAULT_PORT,
+    LoggedRequest,
+    StandIn,
+    StandInError,
+)
 
 __all__ = [
     "DEFAULT_PORT", "Corpus", "CorpusEntry", "Faults", "LoggedRequest", "QueryError", "StandIn", "StandInError",

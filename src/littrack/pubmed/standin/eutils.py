@@ -20,8 +20,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from littrack.pubmed.standin.corpus import Corpus
-from littrack.pubmed.standin.query import DATE_LABELS, Node, QueryError, date_window, parse_date, parse_query, translate
-from littrack.pubmed.window import DateWindow
+from littrack.pubmed.standin.query import (
+    DATE_LABELS,
+    Node,
+    QueryError,
+    date_window,
+    parse_date,
+    parse_query,
+    translate,
+)
 from littrack.pubmed.standin.shapes import (
     EMPTY_ID_LIST,
     RETSTART_CAP_ERROR,
@@ -32,6 +39,7 @@ from littrack.pubmed.standin.shapes import (
     esearch_error,
     esearch_result,
 )
+from littrack.pubmed.window import DateWindow
 
 SEARCH_CAP = 9_999
 EFETCH_MAX = 10_000

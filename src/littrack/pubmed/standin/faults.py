@@ -6,7 +6,12 @@ import random
 import threading
 from dataclasses import dataclass
 
-from littrack.pubmed.standin.shapes import Reply, efetch_error, esearch_error, json_error
+from littrack.pubmed.standin.shapes import (
+    Reply,
+    efetch_error,
+    esearch_error,
+    json_error,
+)
 
 BACKEND_FAILURES = (
     "Search Backend failed: Pubmed 2.0 search API: HTTP request returned 502 status.",

@@ -16,6 +16,7 @@ from . import vocabulary as v
 from .background import DESIGN_BY_PHRASE, Topic, compose, fill_people
 from .draft import Draft, Person, PubDate
 
+
 @dataclass(frozen=True, slots=True)
 class SeedFacts:
     number: int  # the citation's number in the seed article

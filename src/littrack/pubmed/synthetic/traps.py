@@ -12,7 +12,15 @@ from datetime import date, datetime, timedelta
 from itertools import count
 
 from . import vocabulary as v
-from .background import DESIGN_BY_PHRASE, Topic, between, compose, draw_people, medline_pgn, volume_for
+from .background import (
+    DESIGN_BY_PHRASE,
+    Topic,
+    between,
+    compose,
+    draw_people,
+    medline_pgn,
+    volume_for,
+)
 from .draft import Draft, Person, PubDate
 
 ERRATUM_SEEDS = (2, 4)
