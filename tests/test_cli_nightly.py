@@ -39,9 +39,7 @@ def write_config(folder: Path, warehouse: Path, pubmed_extra="", cron="30 5 * * 
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
-    }
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 @pytest.fixture
@@ -59,7 +57,10 @@ def existing_warehouse(tmp_path, efetch_samples, capsys):
         (dict(drop="query"), "Error: missing required key [pubmed] query"),
         (dict(pubmed_extra="querry = 'x'"), "Error: unknown config key [pubmed] querry"),
         (dict(cron="61 * * * *"), 'Error: [schedule] Invalid cron string: "61 * * * *"'),
-        (dict(pubmed_extra="batch_size = 'big'"), "Error: [pubmed] batch_size must be a whole number"),
+        (
+            dict(pubmed_extra="batch_size = 'big'"),
+            "Error: [pubmed] batch_size must be a whole number",
+        ),
     ],
 )
 def test_bad_config_is_one_line_exit_2_and_the_warehouse_is_untouched(
@@ -97,10 +98,15 @@ def test_config_comes_from_the_environment_when_not_given(tmp_path, capsys, monk
     monkeypatch.setenv("LITTRACK_CONFIG", str(config))
     code, _, err = run_cli(capsys, "status")
     assert code == 1
-    assert err == f"Error: no warehouse yet at {tmp_path / 'wh' / 'littrack.duckdb'}: run `littrack run` or `littrack demo` first\n"
+    assert (
+        err
+        == f"Error: no warehouse yet at {tmp_path / 'wh' / 'littrack.duckdb'}: run `littrack run` or `littrack demo` first\n"
+    )
 
 
-def test_load_takes_efetch_files_and_status_shows_what_is_stored(existing_warehouse, tmp_path, capsys):
+def test_load_takes_efetch_files_and_status_shows_what_is_stored(
+    existing_warehouse, tmp_path, capsys
+):
     config = tmp_path / "config.toml"
     code, out, err = run_cli(capsys, "--config", config, "status")
     assert code == 0, err
@@ -119,7 +125,9 @@ def test_status_check_fails_when_no_run_succeeded_recently(existing_warehouse, t
     assert "Behind schedule" in out
 
 
-def test_run_goes_through_the_prefect_flow_and_prints_a_summary(prefect_harness, tmp_path, capsys, monkeypatch):
+def test_run_goes_through_the_prefect_flow_and_prints_a_summary(
+    prefect_harness, tmp_path, capsys, monkeypatch
+):
     monkeypatch.setenv("NCBI_API_KEY", "test-key")
     warehouse = tmp_path / "wh" / "littrack.duckdb"
     with StandIn(corpus=generate_corpus(40, seed=5).articles) as pubmed:
@@ -137,21 +145,31 @@ def test_the_readme_demo_command_fills_a_real_warehouse(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LITTRACK_", "PREFECT_API"))}
     done = subprocess.run(
         [sys.executable, "-m", "littrack", "demo", "--warehouse", str(warehouse)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Demo done." in done.stdout
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM papers").fetchone()[0] > 100
-        assert con.execute("SELECT list(status) FROM seed_citations").fetchone()[0] == ["matched"] * 6
-        assert con.execute(
-            "SELECT count(*) FROM review_queue WHERE pmid IN (SELECT pmid FROM seed_citations)"
-        ).fetchone()[0] == 0
+        assert (
+            con.execute("SELECT list(status) FROM seed_citations").fetchone()[0] == ["matched"] * 6
+        )
+        assert (
+            con.execute(
+                "SELECT count(*) FROM review_queue WHERE pmid IN (SELECT pmid FROM seed_citations)"
+            ).fetchone()[0]
+            == 0
+        )
         assert con.execute("SELECT count(*) FROM record_versions").fetchone()[0] == 3
         assert con.execute("SELECT count(*) FROM papers WHERE is_retracted").fetchone()[0] == 2
         assert con.execute("SELECT list(status ORDER BY id) FROM runs").fetchone()[0] == [
-            "succeeded", "succeeded",
+            "succeeded",
+            "succeeded",
         ]
     finally:
         con.close()

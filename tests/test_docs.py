@@ -48,7 +48,9 @@ def test_ci_runs_the_readme_test_command():
 
 def test_every_command_is_documented():
     commands = cli_commands()
-    assert {"run", "demo", "serve", "load", "status", "known import", "match", "dedupe"} <= set(commands)
+    assert {"run", "demo", "serve", "load", "status", "known import", "match", "dedupe"} <= set(
+        commands
+    )
     undocumented = [c for c in commands if f"`littrack {c}" not in README]
     assert not undocumented
 
@@ -63,3 +65,18 @@ def test_every_config_key_is_documented_and_in_config_toml():
                 rf"^# .*`{key} = ", config_text, re.M
             )
             assert in_file, f"[{section}] {key} missing from config.toml"
+
+
+def test_every_warehouse_table_and_view_is_documented(tmp_path):
+    from littrack.warehouse import Warehouse
+
+    with Warehouse(tmp_path / "littrack.duckdb").write() as db:
+        names = [
+            n
+            for (n,) in db.con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        ]
+    documented = (REPO / "warehouse" / "README.md").read_text()
+    assert len(names) > 10
+    assert [n for n in names if f"`{n}`" not in documented] == []

@@ -72,7 +72,10 @@ def test_serve_without_a_prefect_server_says_how_to_start_one(capsys):
     from littrack.cli import main
 
     # also when another test's harness server is up for the session
-    with temporary_settings(restore_defaults={PREFECT_API_URL}), pytest.raises(SystemExit) as exit_info:
+    with (
+        temporary_settings(restore_defaults={PREFECT_API_URL}),
+        pytest.raises(SystemExit) as exit_info,
+    ):
         main(["--config", str(REPO / "config.toml"), "serve"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.startswith(

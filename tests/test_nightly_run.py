@@ -121,9 +121,7 @@ def test_next_night_picks_up_a_revision_and_a_retraction_keeping_history(pubmed,
         revised: (2, False),
         retracted: (1, True),
     }
-    history = query_one(
-        warehouse, "SELECT pmid, version FROM record_versions ORDER BY pmid", []
-    )
+    history = query_one(warehouse, "SELECT pmid, version FROM record_versions ORDER BY pmid", [])
     assert sorted(history) == sorted([(revised, 1), (retracted, 1)])
     assert retracted in {p.pmid for p in summary.notices}
 

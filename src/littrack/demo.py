@@ -42,5 +42,7 @@ def run_demo(run_flow: FlowRunner, warehouse_path: Path = DEMO_WAREHOUSE) -> Dem
         first = run_flow(base_url=server.base_url, warehouse_path=str(warehouse_path), today=night1)
         for state in corpus.later_states.values():
             server.corpus.upsert(state)
-        second = run_flow(base_url=server.base_url, warehouse_path=str(warehouse_path), today=night2)
+        second = run_flow(
+            base_url=server.base_url, warehouse_path=str(warehouse_path), today=night2
+        )
     return DemoResult(warehouse_path, (first, second), tuple(corpus.later_states))

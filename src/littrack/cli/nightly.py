@@ -83,7 +83,9 @@ def load(
 def status(
     ctx: typer.Context,
     check: bool = typer.Option(
-        False, "--check", help="Exit 1 if the last successful run is older than the schedule allows."
+        False,
+        "--check",
+        help="Exit 1 if the last successful run is older than the schedule allows.",
     ),
 ) -> None:
     """Show recent runs, the cursor and what waits for review."""
@@ -98,4 +100,3 @@ def status(
 
 def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
-

@@ -71,7 +71,9 @@ def print_status(status) -> None:
         f"{status.quarantined} quarantined; searched up to {status.cursor_until or 'never'}"
     )
     if status.on_schedule:
-        console.print(f"[green]On schedule[/]: last successful run {status.last_success:%Y-%m-%d %H:%M}")
+        console.print(
+            f"[green]On schedule[/]: last successful run {status.last_success:%Y-%m-%d %H:%M}"
+        )
     else:
         last = f"{status.last_success:%Y-%m-%d %H:%M}" if status.last_success else "never"
         console.print(f"[red]Behind schedule[/]: last successful run {last}")
@@ -93,6 +95,9 @@ def _print_papers(title: str, papers) -> None:
     console.print(f"[bold]{title}[/] ({len(papers)})")
     for paper in papers[:MAX_LISTED]:
         source = ", ".join(str(p) for p in (paper.first_author, paper.journal, paper.pub_year) if p)
-        console.print(f"  {paper.pmid}  {escape(paper.title[:100])}  [dim]{escape(source)}[/]", highlight=False)
+        console.print(
+            f"  {paper.pmid}  {escape(paper.title[:100])}  [dim]{escape(source)}[/]",
+            highlight=False,
+        )
     if len(papers) > MAX_LISTED:
         console.print(f"  … and {len(papers) - MAX_LISTED} more (see the run report)")

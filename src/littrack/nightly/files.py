@@ -8,7 +8,7 @@ from pathlib import Path
 
 from littrack.config import Config, seed_citation_lines
 from littrack.errors import LittrackError
-from littrack.match.store import refresh_matches
+from littrack.nightly.pipeline import match_and_dedupe
 from littrack.nightly.progress import report_progress
 from littrack.parse import iter_pubmed
 from littrack.warehouse import LoadCounts, Warehouse
@@ -41,5 +41,5 @@ def load_files(config: Config, paths: list[Path]) -> list[FileLoad]:
             run_id, counts = db.load_standalone(iter_pubmed(path), source=str(path))
             loads.append(FileLoad(path, run_id, counts))
             report_progress(log, "files", number, len(paths))
-        refresh_matches(db.con, seed_citation_lines(config.seeds))
+        match_and_dedupe(db.con, seed_citation_lines(config.seeds), run_id=loads[-1].run_id)
     return loads

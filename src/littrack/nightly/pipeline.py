@@ -32,6 +32,7 @@ from littrack.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
+
 def query_key(query: str) -> str:
     """A stable key for a query's cursor: editing the query starts a fresh backfill."""
     normalised = " ".join(query.split()).lower()
@@ -56,14 +57,10 @@ def search_seed_candidates(client: EutilsClient, citations: Iterable[str]) -> li
     return sorted(pmids)
 
 
-def fetch_and_load(client: EutilsClient, run, pmids: Sequence[int]) -> int:
-    """Fetch one batch of records, parse them as they stream in, and stage them in the run."""
-    staged = 0
+def fetch_and_load(client: EutilsClient, run, pmids: Sequence[int]) -> None:
+    """Fetch one batch of records and stage them in the run as the parser yields them."""
     for document in client.fetch(pmids):
-        items = list(iter_pubmed(document))
-        run.load(items)
-        staged += len(items)
-    return staged
+        run.load(iter_pubmed(document))
 
 
 def match_and_dedupe(con, citations: Sequence[str], run_id: int) -> list[SeedStatus]:
@@ -158,5 +155,3 @@ def _window_dict(window: DateWindow) -> dict:
 
 def _jsonable(params: dict) -> dict:
     return {k: (str(v) if v is not None else None) for k, v in params.items()}
-
-

@@ -70,7 +70,9 @@ class RunSummary:
             lines += ["|---:|---|---:|---:|---|"]
             for s in self.seeds:
                 score = f"{s.score:.2f}" if s.score is not None else ""
-                lines.append(f"| {s.number} | {s.status} | {s.pmid or ''} | {score} | {s.evidence} |")
+                lines.append(
+                    f"| {s.number} | {s.status} | {s.pmid or ''} | {score} | {s.evidence} |"
+                )
             lines.append("")
         if self.quarantined:
             lines += ["## Quarantined records", ""]
@@ -104,9 +106,7 @@ def build_summary(con, run, plan, seeds: Sequence[SeedStatus]) -> RunSummary:
             "last_run_id = ? AND list_has_any(publication_types, ?)",
             [run.id, list(NOTICE_TYPES)],
         ),
-        updated_papers=_papers(
-            con, "last_run_id = ? AND first_seen_run_id <> ?", [run.id, run.id]
-        ),
+        updated_papers=_papers(con, "last_run_id = ? AND first_seen_run_id <> ?", [run.id, run.id]),
         seeds=tuple(seeds),
         queue_size=con.execute("SELECT count(*) FROM review_queue").fetchone()[0],
         quarantined=tuple(

@@ -30,7 +30,8 @@ BATCH_RECORDS = 64
 MAX_RECORD_BYTES = 64 << 20  # far above any real record; bounds memory on hostile input
 RECORD_TAGS = (b"PubmedArticle", b"PubmedBookArticle", b"DeleteCitation")
 ROOT = b"PubmedArticleSet"
-_RECORD_START = re.compile(rb"<(?:PubmedArticle|PubmedBookArticle|DeleteCitation)[\s/>]|</PubmedArticleSet")
+_RECORD_OPENING = re.compile(rb"<(?:PubmedArticle|PubmedBookArticle|DeleteCitation)[\s/>]")
+_RECORD_START = re.compile(_RECORD_OPENING.pattern + rb"|</PubmedArticleSet")
 _NAMESPACE_DECLARATION = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 _POSITION = re.compile(r", line \d+, column \d+$")  # counted in the wrapper, not the record
 _TAG_NAME = re.compile(rb"</?([^\s/>]*)")
@@ -131,11 +132,11 @@ class _Splitter:
             if not self._more():
                 return -1
 
-    def _next_record_start(self, start: int, stop: int | None = None) -> int:
-        """Where the next record or the root's end tag begins after `start`; -1 if not before
-        `stop` (default: within MAX_RECORD_BYTES of the input)."""
+    def _next_record_start(self, start: int, stop: int | None = None, pattern: re.Pattern = _RECORD_START) -> int:
+        """Where the next record or the root's end tag (or just `pattern`) begins after `start`;
+        -1 if not before `stop` (default: within MAX_RECORD_BYTES of the input)."""
         while True:
-            found = _RECORD_START.search(self.buf, start, len(self.buf) if stop is None else stop)
+            found = pattern.search(self.buf, start, len(self.buf) if stop is None else stop)
             if found:
                 return found.start()
             if stop is not None or len(self.buf) - self.pos > MAX_RECORD_BYTES or not self._more():
@@ -179,6 +180,10 @@ class _Splitter:
             if tag in RECORD_TAGS:
                 yield self._record(tag)
             elif self.buf.startswith(b"</" + ROOT, start):
+                resumed = self._next_record_start(start + len(ROOT) + 2, pattern=_RECORD_OPENING)
+                if resumed >= 0:  # damage inside a record, not the document's end
+                    yield from self._stray(resumed, f"</{ROOT.decode()}>")
+                    continue
                 end = self._find(b">", start)
                 self.pos = len(self.buf) if end < 0 else end + 1
                 yield from self._trailer()
@@ -313,8 +318,8 @@ class _Splitter:
             try:
                 (element,) = self._elements([xml])
             except etree.XMLSyntaxError as exc:
-                following = _RECORD_START.search(xml, 1)
-                if following is None or xml.startswith(b"</", following.start()):
+                following = _RECORD_OPENING.search(xml, 1)  # a root end tag inside a record is damage
+                if following is None:
                     yield _malformed(xml, f"not well-formed XML: {_POSITION.sub('', exc.msg)}")
                     return
                 name = _TAG_NAME.match(xml).group(1).decode(errors="replace")
