@@ -191,3 +191,17 @@ def test_an_analyst_holding_the_warehouse_open_all_run_never_fails_it(pubmed, co
         analyst.kill()
         analyst.wait()
     assert query_one(warehouse, "SELECT count(*) FROM runs") == [(2,)]
+
+
+def test_errata_and_retractions_are_linked_to_their_papers_never_merged(pubmed, corpus, tmp_path):
+    warehouse = tmp_path / "littrack.duckdb"
+    run_nightly(project_config(pubmed.base_url, warehouse), RunOptions(today=NIGHT1))
+    seed, erratum = corpus.traps["erratum_seed4"]
+    paper, notice = corpus.traps["retraction"]
+    links = set(query_one(warehouse, "SELECT a, b, kind FROM record_links"))
+    assert (f"pmid:{erratum}", f"pmid:{seed}", "pubmed:ErratumFor") in links
+    assert (f"pmid:{seed}", f"pmid:{erratum}", "pubmed:ErratumIn") in links
+    assert (f"pmid:{notice}", f"pmid:{paper}", "pubmed:RetractionOf") in links
+    clusters = dict(query_one(warehouse, "SELECT member_key, cluster_id FROM dedup_clusters"))
+    assert clusters[f"pmid:{erratum}"] != clusters[f"pmid:{seed}"]
+    assert clusters[f"pmid:{notice}"] != clusters[f"pmid:{paper}"]

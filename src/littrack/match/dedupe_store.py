@@ -1,6 +1,8 @@
 """Run the dedup engine over the warehouse: current papers plus the known citations still in
-force → `dedup_clusters` and `record_links` (the dedup block of 002_matching.sql). Each refresh
-replaces both tables in one transaction."""
+force → `dedup_clusters` and `record_links` (the dedup block of 002_matching.sql). Links are
+both the engine's (from titles: "Erratum: ...") and PubMed's own CommentsCorrections between
+stored papers (kind `pubmed:ErratumFor`, `pubmed:RetractionIn`, ...). Each refresh replaces
+both tables in one transaction."""
 
 from __future__ import annotations
 
@@ -10,6 +12,13 @@ from littrack.match.dedupe import BibRecord, dedupe_with_links
 
 _PAPERS = """SELECT 'pmid:' || pmid, 'pubmed', title, pub_year, authors, coalesce(journal_iso, journal),
                     volume, issue, pages, doi, pmid, pmcid, publication_types FROM papers"""
+# PubMed's own CommentsCorrections between two stored papers: "a ErratumFor b", "a CommentOn b"
+_PUBMED_LINKS = """
+    SELECT DISTINCT 'pmid:' || p.pmid, 'pmid:' || link.pmid, 'pubmed:' || link.ref_type
+    FROM papers p,
+         unnest(from_json(p.record_json -> 'comments_corrections',
+                          '[{"ref_type": "VARCHAR", "pmid": "BIGINT"}]')) AS t(link)
+    WHERE link.pmid IN (SELECT pmid FROM papers)"""
 _KNOWN = """SELECT 'known:' || id, source, title, pub_year, authors, journal, volume, issue, pages,
                    doi, pmid, pmcid, [] FROM known_citations WHERE retired_at IS NULL"""
 
@@ -51,8 +60,10 @@ def refresh_clusters(con, run_id: int | None = None) -> DedupeSummary:
         if links:
             con.executemany("INSERT INTO record_links VALUES (?, ?, ?)",
                             [(link.a, link.b, link.kind) for link in links])
+        con.execute(f"INSERT INTO record_links {_PUBMED_LINKS}")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return DedupeSummary(len(records), len(clusters), len(records) - len(clusters), len(links))
+    stored_links = con.execute("SELECT count(*) FROM record_links").fetchone()[0]
+    return DedupeSummary(len(records), len(clusters), len(records) - len(clusters), stored_links)

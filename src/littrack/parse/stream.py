@@ -322,12 +322,20 @@ class _Splitter:
                 if following is None:
                     yield _malformed(xml, f"not well-formed XML: {_POSITION.sub('', exc.msg)}")
                     return
-                name = _TAG_NAME.match(xml).group(1).decode(errors="replace")
-                yield _cut_off(xml[:following.start()], name)
+                yield self._whole_or_cut_off(xml[:following.start()].rstrip(b" \t\r\n"))
                 xml = xml[following.start():]
             else:
                 yield _built(element, xml)
                 return
+
+    def _whole_or_cut_off(self, xml: bytes) -> ParseItem:
+        """A piece split off before the next record's start: a cut that ran past a broken
+        record's end can hold whole records too, so each piece is tried on its own."""
+        try:
+            (element,) = self._elements([xml])
+        except etree.XMLSyntaxError:
+            return _cut_off(xml, _TAG_NAME.match(xml).group(1).decode(errors="replace"))
+        return _built(element, xml)
 
     def _elements(self, records: list[bytes]) -> list[etree._Element]:
         """The records' elements, parsed inside a wrapper that declares the root's namespaces;
