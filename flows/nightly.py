@@ -5,11 +5,14 @@ Everything here is wiring; the logic lives in `littrack.nightly` and runs withou
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext, TaskRunContext
+from prefect.logging.handlers import APILogHandler
 from pydantic import BaseModel, model_validator
 
 from littrack.config import Config, load_config, with_overrides
@@ -25,6 +28,28 @@ from littrack.nightly.pipeline import (
 )
 from littrack.nightly.report import RunSummary
 from littrack.pubmed import PubMedUnavailable
+
+
+class _InsideRuns(logging.Filter):
+    """Only records logged inside a flow or task run can be attached to one in the API."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return FlowRunContext.get() is not None or TaskRunContext.get() is not None
+
+
+def _send_library_logs_to_prefect() -> None:
+    """The library's own log lines (windows searched, ids found, retries, progress) belong in
+    the run's logs in the Prefect UI, not only on the console."""
+    library = logging.getLogger("littrack")
+    if not any(isinstance(h, APILogHandler) for h in library.handlers):
+        handler = APILogHandler()
+        handler.addFilter(_InsideRuns())
+        library.addHandler(handler)
+    if library.getEffectiveLevel() > logging.INFO:
+        library.setLevel(logging.INFO)
+
+
+_send_library_logs_to_prefect()
 
 
 def _pubmed_was_down(task, task_run, state) -> bool:

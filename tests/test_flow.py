@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -42,6 +43,24 @@ def test_the_flow_runs_every_stage_as_a_task_and_publishes_its_report(prefect_ha
     report = Artifact.get("littrack-run-report")
     assert f"nightly run {summary.run_id}: succeeded" in report.data
     assert "## Seed citations" in report.data
+    assert "littrack.nightly.pipeline" in logger_names_of(state.state_details.flow_run_id)
+
+
+def logger_names_of(flow_run_id, wait_seconds: float = 15) -> set[str]:
+    """Loggers with records in the flow run's logs (Prefect ships logs in the background)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    deadline = time.monotonic() + wait_seconds
+    with get_client(sync_client=True) as client:
+        while True:
+            logs = client.read_logs(
+                log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
+            )
+            names = {log.name for log in logs}
+            if any(n.startswith("littrack") for n in names) or time.monotonic() > deadline:
+                return names
+            time.sleep(0.2)
 
 
 def test_parameters_are_validated_before_anything_runs():
