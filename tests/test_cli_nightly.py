@@ -171,6 +171,8 @@ def test_the_readme_demo_command_fills_a_real_warehouse(tmp_path):
             "succeeded",
             "succeeded",
         ]
+        night2 = con.execute("SELECT new, updated FROM runs WHERE id = 2").fetchone()
+        assert night2 == (1, 3)  # the new trial; version 2, published, retracted
     finally:
         con.close()
 

@@ -2,8 +2,8 @@
 
 The stand-in serves the synthetic demo corpus (marked synthetic in every record). Night 1 is
 the first run: a backfill that finds the seed papers and everything else. Between the nights
-the stand-in changes what PubMed would change — a record revised to Version 2, a paper
-retracted, an ahead-of-print paper published — and night 2 picks those up incrementally.
+the stand-in changes what PubMed would change — a new trial, a record revised to Version 2, a
+paper retracted, an ahead-of-print paper published — and night 2 picks those up incrementally.
 The demo writes its own warehouse file, so a real one is never touched.
 """
 

@@ -47,7 +47,9 @@ Later states (`corpus.later_states`, name -> one `<PubmedArticle>`, DateRevised 
 - `version_2`: the `version_2` trap at Version 2;
 - `published`: the `ahead_of_print` trap in its issue (ppublish, volume, issue, pages);
 - `retracted`: the `retraction_later` paper, now retracted (RetractionIn, Retracted Publication);
-- `retraction`: the new retraction notice for it (entrez date `LATER_DATE`).
+- `retraction`: the new retraction notice for it (entrez date `LATER_DATE`);
+- `new_paper`: a new CRPS/ketamine trial entering PubMed on `LATER_DATE` (PMID FIRST_PMID + n + 1;
+  trap key `new_paper`), so an incremental run has something new to find.
 """
 
 from __future__ import annotations

@@ -201,3 +201,11 @@ def add_later_states(rng: random.Random, traps: TrapSet, *, later: date, next_pm
     _retract(retracted, notice, later)
     traps.later["retracted"], traps.later["retraction"] = retracted, notice
     traps.groups["retraction_later"].append(notice)
+
+    # drawn last, so adding it left every earlier record (and the shipped demo file) unchanged
+    new = build.article("Intravenous ketamine versus placebo for long-standing complex regional "
+                        "pain syndrome: a randomized controlled trial.", later, v.PAIN,
+                        "a randomized controlled trial")
+    new.pmid = next_pmid + 1
+    traps.later["new_paper"] = new
+    traps.groups["new_paper"] = [new]
