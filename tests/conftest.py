@@ -67,3 +67,13 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=60):
         yield
+
+
+# Property tests: a developer's run draws new random examples (and may find a new bug); CI replays
+# the same derandomized examples every time, so a build never fails on one nobody has seen before.
+# (Recent Hypothesis loads a built-in "ci" profile when CI is set; this one extends it, and says so.)
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True)
+if "CI" in os.environ:
+    settings.load_profile("ci")

@@ -139,26 +139,29 @@ def test_refresh_clusters_stores_clusters_and_links(tmp_path):
     # `papers` and `known_citations` with the columns the warehouse contract gives them
     con.execute("""CREATE TABLE papers (pmid BIGINT, title VARCHAR, pub_year INTEGER,
         authors VARCHAR[], journal_iso VARCHAR, journal VARCHAR, volume VARCHAR, issue VARCHAR,
-        pages VARCHAR, doi VARCHAR, pmcid VARCHAR, publication_types VARCHAR[])""")
+        pages VARCHAR, doi VARCHAR, pmcid VARCHAR, publication_types VARCHAR[], record_json JSON)""")
     con.execute("""CREATE TABLE known_citations (id BIGINT, source VARCHAR, title VARCHAR,
         authors VARCHAR[], journal VARCHAR, pub_year INTEGER, volume VARCHAR, issue VARCHAR,
         pages VARCHAR, doi VARCHAR, pmid BIGINT, pmcid VARCHAR, retired_at TIMESTAMPTZ)""")
     con.execute(_dedup_block_of_migration())
-    con.executemany("INSERT INTO papers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    con.executemany("INSERT INTO papers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         (1, PAPER.title, 2009, ["Sigtermans MJ", "van Hilten JJ"], "Pain", "Pain", "145", "3",
-         "304-11", None, None, ["Journal Article"]),
+         "304-11", None, None, ["Journal Article"], "{}"),
         (2, "Erratum: " + PAPER.title, 2009, [], "Pain", "Pain", "146", "1", "200", None, None,
-         ["Published Erratum"]),
+         ["Published Erratum"],
+         '{"comments_corrections": [{"ref_type": "ErratumFor", "pmid": 1}, {"ref_type": "CommentOn", "pmid": 99}]}'),
     ])
     con.execute("INSERT INTO known_citations VALUES (7, 'seed', ?, ['Sigtermans MJ'], 'Pain', "
                 "2009, '145', '3', '304-311', NULL, NULL, NULL, NULL)", [PAPER.title])
     summary = refresh_clusters(con, run_id=5)
-    assert (summary.records, summary.clusters, summary.links) == (3, 2, 1)
+    assert (summary.records, summary.clusters, summary.links) == (3, 2, 2)
     rows = con.execute("SELECT cluster_id, member_key, source, run_id FROM dedup_clusters "
                        "ORDER BY member_key").fetchall()
     assert rows == [("pmid:1", "known:7", "seed", 5), ("pmid:1", "pmid:1", "pubmed", 5),
                     ("pmid:2", "pmid:2", "pubmed", 5)]
-    assert con.execute("SELECT * FROM record_links").fetchall() == [("pmid:2", "pmid:1", "erratum-of")]
+    # the engine's link from the title, and PubMed's own (CommentOn 99: not stored, no link)
+    assert con.execute("SELECT * FROM record_links ORDER BY kind").fetchall() == [
+        ("pmid:2", "pmid:1", "erratum-of"), ("pmid:2", "pmid:1", "pubmed:ErratumFor")]
     refresh_clusters(con)  # replaces, never accumulates
     assert con.execute("SELECT count(*) FROM dedup_clusters").fetchone() == (3,)
 

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from littrack.parse import MalformedRecord, ParseError, PubmedRecord, iter_pubmed
+from littrack.parse import DeletedCitations, MalformedRecord, ParseError, PubmedRecord, iter_pubmed
 
 ROOT, END = b"<PubmedArticleSet>\n", b"</PubmedArticleSet>\n"
 
@@ -85,6 +85,36 @@ def test_stray_content_between_and_after_records_is_reported():
         "content after </PubmedArticleSet>"]
 
 
+def test_a_stray_set_end_tag_inside_a_record_does_not_end_the_set():
+    """Regression: the falsifying example of test_damage_inside_one_record_leaves_the_others_intact
+    (which=0, inserted=b'</PubmedArticleSet', start=0, stop=0) took every later record for
+    content after the set's end and reported them as one MalformedRecord."""
+    for damaged in (b"</PubmedArticleSet" + article(1), article(1).replace(b"<Article>", b"</PubmedArticleSet>")):
+        items = list(iter_pubmed(ROOT + damaged + article(2) + article(3) + END))
+        assert [i.pmid for i in items if isinstance(i, PubmedRecord)][-2:] == [2, 3]
+        assert all(i.pmid in (1, None) for i in items if isinstance(i, MalformedRecord))
+
+
+def test_only_a_set_end_tag_with_no_record_after_it_ends_the_set():
+    items = list(iter_pubmed(ROOT + article(1) + END + b"<!-- c -->" + article(2) + END + b"<!-- done -->\n"))
+    assert [getattr(i, "reason", i.pmid if isinstance(i, PubmedRecord) else None) for i in items] == [
+        1, "unexpected </PubmedArticleSet> between records", 2]
+    assert items[1].xml == END + b"<!-- c -->"
+
+
+DELETE_CITATION = b'<DeleteCitation><PMID Version="1">8</PMID><PMID Version="1">9</PMID></DeleteCitation>\n'
+
+
+def test_whole_records_caught_in_the_cut_of_a_record_without_its_end_tag_are_parsed():
+    """Regression (found with more hypothesis seeds): a record missing its end tag was cut up to the
+    next `</PubmedArticle>`, and a whole DeleteCitation inside that cut was reported as cut off."""
+    unclosed = article(1).replace(b"</PubmedArticle>", b"")
+    items = list(iter_pubmed(ROOT + unclosed + DELETE_CITATION + article(2) + END))
+    assert [type(i).__name__ for i in items] == ["MalformedRecord", "DeletedCitations", "PubmedRecord"]
+    assert (items[0].reason, items[1].pmids, items[2].pmid) == (
+        "<PubmedArticle> is cut off: the next record starts inside it", (8, 9), 2)
+
+
 def test_records_without_a_usable_pmid_are_reported():
     no_pmid = article(1).replace(b'<PMID Version="1">1</PMID>', b"")
     items = list(iter_pubmed(ROOT + no_pmid + article("abc") + article(0) + article(5) + END))
@@ -153,15 +183,24 @@ def test_arbitrary_bytes_in_a_title_never_crash(text):
     assert all(isinstance(i, (PubmedRecord, MalformedRecord)) for i in items)
 
 
-RECORDS = [article(n, f"Title {n}") for n in range(1, 5)]
+BOOK_ARTICLE = (
+    b'<PubmedBookArticle><BookDocument><PMID Version="1">77</PMID><Book><BookTitle>B</BookTitle></Book>'
+    b"<ArticleTitle>Chapter</ArticleTitle></BookDocument><PubmedBookData/></PubmedBookArticle>\n"
+)
+RECORDS = [article(1, "Title 1"), DELETE_CITATION, article(2, "Title 2"), BOOK_ARTICLE, article(3, "Title 3")]
+# what damage to the markup looks like: stray or partial tags of the set and of each kind of record
+MARKUP = [
+    b"<", b"&", b"\x00", b"<Unknown/>", b"<!--", b"-->", b"<![CDATA[", b"]]>", b"<?", b"?>",
+    *(prefix + tag + end for prefix in (b"<", b"</") for end in (b">", b"")
+      for tag in (b"PubmedArticleSet", b"PubmedArticle", b"PubmedBookArticle", b"DeleteCitation")),
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     which=st.integers(0, len(RECORDS) - 1),
     data=st.data(),
-    inserted=st.binary(max_size=30) | st.sampled_from([b"<", b"</PubmedArticle>", b"<PubmedArticle>", b"&",
-                                                      b"<!--", b"]]>", b"\x00", b"<Unknown/>"]),
+    inserted=st.binary(max_size=30) | st.lists(st.sampled_from(MARKUP), min_size=1, max_size=3).map(b"".join),
 )
 def test_damage_inside_one_record_leaves_the_others_intact(which, data, inserted):
     """Delete a byte range of one record and insert junk there: the other records come out
@@ -172,7 +211,7 @@ def test_damage_inside_one_record_leaves_the_others_intact(which, data, inserted
     damaged = [*RECORDS[:which], target[:start] + inserted + target[stop:], *RECORDS[which + 1:]]
     intact = [r for r in iter_pubmed(ROOT + b"".join(RECORDS) + END)]
     items = list(iter_pubmed(ROOT + b"".join(damaged) + END))
-    assert all(isinstance(i, (PubmedRecord, MalformedRecord)) for i in items)
+    assert all(isinstance(i, (PubmedRecord, DeletedCitations, MalformedRecord)) for i in items)
     for number, record in enumerate(intact):
         if number != which:
             assert record in items

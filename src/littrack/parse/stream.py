@@ -132,9 +132,11 @@ class _Splitter:
             if not self._more():
                 return -1
 
-    def _next_record_start(self, start: int, stop: int | None = None, pattern: re.Pattern = _RECORD_START) -> int:
-        """Where the next record or the root's end tag (or just `pattern`) begins after `start`;
-        -1 if not before `stop` (default: within MAX_RECORD_BYTES of the input)."""
+    def _next_record_start(
+        self, start: int, stop: int | None = None, pattern: re.Pattern = _RECORD_START
+    ) -> int:
+        """Where the next record or the root's end tag (`pattern`) begins after `start`; -1 if
+        not before `stop` (default: within MAX_RECORD_BYTES of the input)."""
         while True:
             found = pattern.search(self.buf, start, len(self.buf) if stop is None else stop)
             if found:
@@ -180,8 +182,9 @@ class _Splitter:
             if tag in RECORD_TAGS:
                 yield self._record(tag)
             elif self.buf.startswith(b"</" + ROOT, start):
+                # the set ends only where no record follows: else this is damage inside a record
                 resumed = self._next_record_start(start + len(ROOT) + 2, pattern=_RECORD_OPENING)
-                if resumed >= 0:  # damage inside a record, not the document's end
+                if resumed >= 0:
                     yield from self._stray(resumed, f"</{ROOT.decode()}>")
                     continue
                 end = self._find(b">", start)
