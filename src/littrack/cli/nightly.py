@@ -59,7 +59,7 @@ def demo(
 
 @app.command()
 def serve(ctx: typer.Context) -> None:
-    """Serve the nightly flow on `[schedule] cron` through a running Prefect server."""
+    """Serve the nightly flow on the configured cron schedule through a Prefect server."""
     from flows.nightly import serve_on_schedule
 
     serve_on_schedule(ctx.obj.config)

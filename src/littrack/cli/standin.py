@@ -20,8 +20,11 @@ def stub_pubmed(
     synthetic: int = typer.Option(0, "--synthetic", help="Also serve N generated records."),
     seed: int = typer.Option(0, "--seed", help="Seed of the generated records."),
 ) -> None:
-    """Serve ESearch/EFetch over local PubMed XML, for the demo and for trying the pipeline
-    offline; point the pubmed base_url setting at the printed address."""
+    """Serve a local PubMed stand-in (ESearch/EFetch) until Ctrl-C.
+
+    For the demo and for trying the pipeline offline: point `[pubmed] base_url` at the
+    address it prints.
+    """
     records = Corpus.build(corpus or (), synthetic=synthetic, seed=seed)
     with StandIn(records, port=port) as server:
         try:
