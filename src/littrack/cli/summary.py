@@ -94,9 +94,8 @@ def _print_papers(title: str, papers) -> None:
         return
     console.print(f"[bold]{title}[/] ({len(papers)})")
     for paper in papers[:MAX_LISTED]:
-        source = ", ".join(str(p) for p in (paper.first_author, paper.journal, paper.pub_year) if p)
         console.print(
-            f"  {paper.pmid}  {escape(paper.title[:100])}  [dim]{escape(source)}[/]",
+            f"  {paper.pmid}  {escape(paper.title[:100])}  [dim]{escape(paper.source)}[/]",
             highlight=False,
         )
     if len(papers) > MAX_LISTED:

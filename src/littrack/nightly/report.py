@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from littrack.match.store import SeedStatus
 
@@ -29,9 +29,13 @@ class PaperLine:
     def url(self) -> str:
         return PUBMED_URL.format(pmid=self.pmid)
 
+    @property
+    def source(self) -> str:
+        """"Sigtermans MJ, Pain, 2009": who, where and when, leaving out what is unknown."""
+        return ", ".join(str(p) for p in (self.first_author, self.journal, self.pub_year) if p)
+
     def markdown(self) -> str:
-        source = ", ".join(str(p) for p in (self.first_author, self.journal, self.pub_year) if p)
-        return f"- [{self.title or '(no title)'}]({self.url}) — {source} (PMID {self.pmid})"
+        return f"- [{self.title or '(no title)'}]({self.url}) — {self.source} (PMID {self.pmid})"
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,6 @@ class RunSummary:
     seeds: tuple[SeedStatus, ...] = ()
     queue_size: int = 0
     quarantined: tuple[tuple[int | None, str], ...] = ()
-    extra: dict = field(default_factory=dict)
 
     def markdown(self) -> str:
         c = self.counts
