@@ -144,6 +144,10 @@ def _coerce(label: str, type_name: str, value, base_dir: Path):
         if not isinstance(value, str):
             raise ConfigError(f"{label} must be a string")
         return value
+    if type_name == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{label} must be true or false")
+        return value
     if type_name == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{label} must be a whole number")

@@ -27,6 +27,8 @@ class WarehouseFiles:
     published: Path  # warehouse/littrack.duckdb: what analysts open
     store: Path  # warehouse/littrack.store.duckdb: only the writer opens it
     lock: Path  # warehouse/littrack.duckdb.lock: held by the one writer
+    review_db: Path  # warehouse/littrack.review.sqlite: reviewers, sessions, decision events
+    decisions_export: Path  # warehouse/littrack.decisions.parquet: what the decision views read
 
     @classmethod
     def beside(cls, published: Path) -> WarehouseFiles:
@@ -34,7 +36,14 @@ class WarehouseFiles:
             published=published,
             store=published.with_name(f"{published.stem}.store{published.suffix}"),
             lock=published.with_name(f"{published.name}.lock"),
+            review_db=published.with_name(f"{published.stem}.review.sqlite"),
+            decisions_export=published.with_name(f"{published.stem}.decisions.parquet"),
         )
+
+    @property
+    def placeholders(self) -> dict[str, str]:
+        """Side files the derived views read, as absolute paths (see `views.install_views`)."""
+        return {"decisions_export": str(self.decisions_export.resolve())}
 
     @property
     def publishing_prefix(self) -> str:

@@ -13,6 +13,7 @@ import duckdb
 
 from littrack.parse.records import ParseItem
 from littrack.warehouse.errors import WarehouseBusy, WarehouseError
+from littrack.warehouse.decisions_export import ensure_decisions_export
 from littrack.warehouse.files import (
     WarehouseFiles,
     prepare_folder,
@@ -22,6 +23,7 @@ from littrack.warehouse.files import (
 )
 from littrack.warehouse.merge import LoadCounts, Staging, merge_staged
 from littrack.warehouse.schema import migrate
+from littrack.warehouse.views import install_views
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class Warehouse:
             con = self._open_store()
             try:
                 migrate(con, str(self.files.store))
+                ensure_decisions_export(self.files.decisions_export)
+                install_views(con, self.files.placeholders)
                 _abandon_unfinished_runs(con)
                 yield WriteSession(con)
             except BaseException:
