@@ -16,6 +16,7 @@ from prefect.logging.handlers import APILogHandler
 from pydantic import BaseModel, model_validator
 
 from littrack.config import Config, load_config, with_overrides
+from littrack.digest.on_demand import run_digest
 from littrack.errors import LittrackError
 from littrack.nightly.pipeline import (
     RunOptions,
@@ -77,6 +78,13 @@ PREFECT_STEPS = Steps(
     fetch_and_load=task(fetch_and_load, name="fetch-parse-load", **_pubmed_task),
     match=task(match_and_dedupe, name="match-and-dedupe", cache_policy=NO_CACHE),
 )
+# Someone waiting at a terminal gets an answer, not a retry ten minutes later.
+INTERACTIVE_STEPS = Steps(
+    **{
+        name: getattr(PREFECT_STEPS, name).with_options(retries=0)
+        for name in Steps.__dataclass_fields__
+    }
+)
 
 
 class NightlyParameters(BaseModel):
@@ -88,6 +96,9 @@ class NightlyParameters(BaseModel):
     config_path: str | None = None
     base_url: str | None = None  # overrides [pubmed] base_url
     warehouse_path: str | None = None  # overrides [warehouse] path
+    # set by an interactive `littrack run`: no task retries, and each request gives up
+    # this many seconds after its first failure
+    give_up_after: float | None = None
 
     @model_validator(mode="after")
     def _window_in_order(self):
@@ -105,10 +116,18 @@ def nightly(parameters: NightlyParameters = NightlyParameters()) -> RunSummary:
         base_url=parameters.base_url,
         warehouse_path=parameters.warehouse_path,
     )
-    options = RunOptions(since=parameters.since, until=parameters.until, today=parameters.today)
-    summary = run_nightly(config, options, steps=PREFECT_STEPS)
-    create_markdown_artifact(
-        summary.markdown(), key="littrack-run-report", description=f"Run {summary.run_id}"
+    options = RunOptions(
+        since=parameters.since,
+        until=parameters.until,
+        today=parameters.today,
+        give_up_after=parameters.give_up_after,
+    )
+    steps = PREFECT_STEPS if parameters.give_up_after is None else INTERACTIVE_STEPS
+    summary = run_nightly(config, options, steps=steps)
+    create_markdown_artifact(  # the morning digest, its chart as a table
+        run_digest(config, summary.run_id).markdown,
+        key="littrack-run-report",
+        description=f"Run {summary.run_id}",
     )
     logger.info("run %s %s: %s", summary.run_id, summary.status, summary.counts)
     return summary

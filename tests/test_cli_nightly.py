@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 from support import run_cli
 
@@ -137,44 +133,6 @@ def test_run_goes_through_the_prefect_flow_and_prints_a_summary(
     assert "Run 1: succeeded" in out and f"Warehouse: {warehouse}" in out
     with Warehouse(warehouse).read() as con:
         assert con.execute("SELECT status FROM runs").fetchall() == [("succeeded",)]
-
-
-def test_the_readme_demo_command_fills_a_real_warehouse(tmp_path):
-    """README command 1, as a fresh process: `python3 -m littrack demo`."""
-    warehouse = tmp_path / "demo.duckdb"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LITTRACK_", "PREFECT_API"))}
-    done = subprocess.run(
-        [sys.executable, "-m", "littrack", "demo", "--warehouse", str(warehouse)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "Demo done." in done.stdout
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        assert con.execute("SELECT count(*) FROM papers").fetchone()[0] > 100
-        assert (
-            con.execute("SELECT list(status) FROM seed_citations").fetchone()[0] == ["matched"] * 6
-        )
-        assert (
-            con.execute(
-                "SELECT count(*) FROM review_queue WHERE pmid IN (SELECT pmid FROM seed_citations)"
-            ).fetchone()[0]
-            == 0
-        )
-        assert con.execute("SELECT count(*) FROM record_versions").fetchone()[0] == 3
-        assert con.execute("SELECT count(*) FROM papers WHERE is_retracted").fetchone()[0] == 2
-        assert con.execute("SELECT list(status ORDER BY id) FROM runs").fetchone()[0] == [
-            "succeeded",
-            "succeeded",
-        ]
-        night2 = con.execute("SELECT new, updated FROM runs WHERE id = 2").fetchone()
-        assert night2 == (1, 3)  # the new trial; version 2, published, retracted
-    finally:
-        con.close()
 
 
 def test_usage_errors_exit_2_with_click_s_message(capsys):

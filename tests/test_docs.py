@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 from dataclasses import fields
 from pathlib import Path
@@ -41,9 +42,14 @@ def test_readme_opens_with_the_main_job_and_the_tests():
     assert tests.endswith("python3 -m pytest")
 
 
-def test_ci_runs_the_readme_test_command():
+def test_ci_runs_both_readme_commands_as_the_readme_writes_them():
     ci = (REPO / ".ci" / "run").read_text()
-    assert readme_commands()[1] in ci
+    extract = re.search(r"^readme_command\(\) \{.*?^\}", ci, re.S | re.M).group(0)
+    for number, command in enumerate(readme_commands(), start=1):
+        script = f"{extract}\nreadme_command {number}"
+        done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True)
+        assert done.stdout.strip() == command
+        assert f'bash -c "$(readme_command {number})"' in ci
 
 
 def test_every_command_is_documented():

@@ -77,7 +77,7 @@ def test_a_single_day_over_the_cap_is_a_clear_error(crowd):
     with EutilsClient(settings(crowd)) as client, pytest.raises(PubMedError) as raised:
         client.search("esketamine", DateWindow("pdat", date(2019, 5, 5), date(2019, 5, 5)))
     assert str(raised.value) == (
-        "esearch term='esketamine' pdat 2019/05/05-2019/05/05: 10000 hits on a single day, "
+        "esearch pdat 2019-05-05..2019-05-05: 10000 hits on a single day, "
         "more than PubMed returns (9999); narrow the query"
     )
 
@@ -120,7 +120,7 @@ def test_backoff_waits_grow_and_are_capped_then_give_up(crowd):
     assert len(crowd.requests) == 7 and len(waits) == 6
     assert waits[:4] == sorted(waits[:4]) and waits[3] >= 4.0
     assert max(waits) <= 8.0
-    assert str(raised.value).startswith("esearch term='ketamine' datetype=edat mindate=2021/01/01 maxdate=2021/12/31 retstart=0 failed 7 times; last: ")
+    assert str(raised.value).startswith("esearch edat 2021-01-01..2021-12-31 failed 7 times; last: ")
 
 
 def test_a_bad_id_fails_at_once_naming_the_request(standin):
@@ -134,7 +134,7 @@ def test_a_bad_id_fails_at_once_naming_the_request(standin):
 def test_a_bad_query_fails_at_once_naming_the_request(standin):
     with EutilsClient(settings(standin)) as client, pytest.raises(PubMedRequestError) as raised:
         client.search("(ketamine AND crps")
-    assert str(raised.value) == "esearch term='(ketamine AND crps' retstart=0 rejected: HTTP 400: unbalanced parentheses"
+    assert str(raised.value) == "esearch query '(ketamine AND crps' rejected: HTTP 400: unbalanced parentheses"
     assert len(standin.requests) == 1
 
 
@@ -148,7 +148,7 @@ def test_identity_goes_on_every_request_and_the_key_nowhere_else(crowd, caplog):
     sent = [(r.params["tool"], r.params["email"], r.params["api_key"]) for r in crowd.requests]
     assert set(sent) == {("littrack", "tests@example.org", KEY)} and len(sent) > 3
     assert "GET" in {r.method for r in crowd.requests} and "POST" in {r.method for r in crowd.requests}
-    assert "retry" in caplog.text and "/esearch.fcgi?" in caplog.text  # urllib3 did log the URLs...
+    assert "attempt 1 of" in caplog.text and "/esearch.fcgi?" in caplog.text  # urllib3 did log the URLs...
     assert KEY not in caplog.text  # ...without the key
 
 
@@ -156,5 +156,5 @@ def test_a_rejected_key_is_reported_without_the_key(efetch_samples):
     with StandIn(efetch_samples[:1], api_keys={"the-good-key"}) as server:
         with EutilsClient(settings(server)) as client, pytest.raises(PubMedRequestError) as raised:
             client.search("ketamine")
-    assert str(raised.value) == "esearch term='ketamine' retstart=0 rejected: HTTP 400: API key invalid"
+    assert str(raised.value) == "esearch query 'ketamine' rejected: HTTP 400: API key invalid"
     assert KEY not in str(raised.value)

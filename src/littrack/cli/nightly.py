@@ -8,9 +8,33 @@ from pathlib import Path
 import typer
 
 from littrack.cli import app
+from littrack.cli.process import keep_tracebacks_off_the_console, uses_temporary_prefect_server
 from littrack.cli.progress import progress_bars
-from littrack.cli.summary import print_demo, print_load, print_run, print_status
+from littrack.cli.common import error_console
+from littrack.cli.summary import (
+    demo_explore_commands,
+    print_demo,
+    print_load,
+    print_run,
+    print_status,
+)
 from littrack.warehouse import Warehouse
+
+
+# an interactive run fails within minutes when PubMed is down; the scheduled one (serve)
+# keeps retrying longer, with Prefect's task retries on top
+GIVE_UP_AFTER_SECONDS = 120.0
+
+
+def announce_prefect() -> None:
+    """Say why the first seconds are quiet: Prefect is starting its own server."""
+    keep_tracebacks_off_the_console()
+    if uses_temporary_prefect_server():
+        error_console.print(
+            "Starting Prefect's temporary local server (no PREFECT_API_URL set); the first"
+            " start on a new machine sets up its database and can take a minute.",
+            highlight=False,
+        )
 
 
 def _date_option(help_text: str):
@@ -22,6 +46,10 @@ def run(
     ctx: typer.Context,
     since: datetime = _date_option("Search from this day (default: the last successful run)."),
     until: datetime = _date_option("Search up to this day (default: today)."),
+    give_up_after: float = typer.Option(
+        GIVE_UP_AFTER_SECONDS,
+        help="Stop retrying a failing PubMed request after this many seconds, and fail.",
+    ),
 ) -> None:
     """Run the nightly flow once, now (no Prefect server needed)."""
     config = ctx.obj.config
@@ -29,8 +57,13 @@ def run(
     from flows.nightly import NightlyParameters, nightly
 
     parameters = NightlyParameters(
-        since=_day(since), until=_day(until), config_path=str(config.source)
+        since=_day(since),
+        until=_day(until),
+        config_path=str(config.source),
+        warehouse_path=str(config.warehouse.path),
+        give_up_after=give_up_after,
     )
+    announce_prefect()
     with progress_bars():
         summary = nightly(parameters)
     print_run(summary, config.warehouse.path)
@@ -52,9 +85,10 @@ def demo(
     def run_flow(**overrides):
         return nightly(NightlyParameters(config_path=str(config.source), **overrides))
 
+    announce_prefect()
     with progress_bars():
         result = run_demo(run_flow, warehouse)
-    print_demo(result)
+    print_demo(result, demo_explore_commands(warehouse, ctx.obj.config_option))
 
 
 @app.command()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import shlex
 from pathlib import Path
 
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
 from littrack.cli.common import console
@@ -36,7 +39,24 @@ def print_run(summary: RunSummary, warehouse_path: Path) -> None:
     console.print(f"Warehouse: {warehouse_path}", highlight=False, soft_wrap=True)
 
 
-def print_demo(result) -> None:
+def demo_explore_commands(warehouse_path: Path, config_option: str | None) -> list[str]:
+    """Commands that look at the demo's warehouse, exactly as a user can paste them."""
+    options = f"--warehouse {shlex.quote(str(warehouse_path))}"
+    if config_option:
+        options = f"--config {shlex.quote(config_option)} {options}"
+    # double-quoted Python strings, so the shell's single quotes around the code stay simple
+    query = (
+        f"import duckdb; con = duckdb.connect({json.dumps(str(warehouse_path))}, read_only=True);"
+        ' con.sql("SELECT pmid, first_author, pub_year, title FROM papers LIMIT 10").show()'
+    )
+    return [
+        f"python3 -m littrack {options} status",
+        f"python3 -m littrack {options} seeds",
+        f"python3 -c {shlex.quote(query)}",
+    ]
+
+
+def print_demo(result, explore_commands: list[str]) -> None:
     for night, summary in enumerate(result.nights, start=1):
         console.print()
         console.rule(f"[bold]Demo night {night}[/]")
@@ -44,11 +64,9 @@ def print_demo(result) -> None:
         if night < len(result.nights):
             console.print("Stand-in changes before the next night: " + ", ".join(result.changes))
     console.print()
-    console.print(
-        f"[bold green]Demo done.[/] Explore it: duckdb -readonly {result.warehouse_path} "
-        "-c 'SELECT pmid, first_author, pub_year, title FROM papers LIMIT 10'",
-        highlight=False,
-    )
+    console.print("[bold green]Demo done.[/] Look at what it made:")
+    for command in explore_commands:
+        console.print(f"  {escape(command)}", highlight=False, soft_wrap=True)
 
 
 def print_load(loads, warehouse_path: Path) -> None:
@@ -90,13 +108,20 @@ def print_status(status) -> None:
 
 
 def _print_papers(title: str, papers) -> None:
+    """One line per paper at any width: the title from its start, cut with … where the
+    terminal ends; who/where/when and the evidence tags after it, cut first."""
     if not papers:
         return
-    console.print(f"[bold]{title}[/] ({len(papers)})")
+    console.print(f"[bold]{escape(title)}[/] ({len(papers)})")
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column("pmid", no_wrap=True, style="cyan")
+    table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=3, min_width=20)
+    table.add_column(
+        "source", no_wrap=True, overflow="ellipsis", ratio=1, min_width=16, style="dim"
+    )
     for paper in papers[:MAX_LISTED]:
-        console.print(
-            f"  {paper.pmid}  {escape(paper.title[:100])}  [dim]{escape(paper.source)}[/]",
-            highlight=False,
-        )
+        source = " · ".join(filter(None, (paper.source, *paper.tags)))
+        table.add_row(str(paper.pmid), paper.title or "(no title)", source)
+    console.print(Padding(table, (0, 0, 0, 2)), highlight=False)
     if len(papers) > MAX_LISTED:
         console.print(f"  … and {len(papers) - MAX_LISTED} more (see the run report)")

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -59,6 +60,7 @@ class EutilsClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         limiter: RateLimiter | None = None,
+        give_up_after: float | None = None,
     ) -> None:
         self.settings = settings
         self.base_url = settings.base_url.rstrip("/") + "/"
@@ -69,6 +71,8 @@ class EutilsClient:
         self._backoff = Backoff(settings.backoff_initial_seconds, settings.backoff_max_seconds, rng or random.Random())
         self._limiter = limiter or shared_limiter(RATE_WITH_KEY if self._api_key else RATE_WITHOUT_KEY)
         self.waits: list[float] = []  # back-off waits so far, for logs and tests
+        self.give_up_after: float | None = give_up_after
+        self.requests_sent = 0  # HTTP requests so far, retries included (the run's health)
 
     # --- search -------------------------------------------------------------------------------
 
@@ -102,7 +106,7 @@ class EutilsClient:
         parts = window.split()
         if not parts:
             raise PubMedError(
-                f"esearch term={term!r} {window}: {count} hits on a single day, more than PubMed "
+                f"esearch {window}: {count} hits on a single day, more than PubMed "
                 f"returns ({SEARCH_CAP}); narrow the query"
             )
         log.info("esearch %s has %d hits (cap %d): splitting into %d windows", window, count, SEARCH_CAP, len(parts))
@@ -116,7 +120,7 @@ class EutilsClient:
             params["WebEnv"] = webenv
         page = self._call("esearch", params, read_esearch)
         if page.not_found:
-            log.warning("esearch term=%r: %s", term, "; ".join(page.not_found))
+            log.warning("%s: PubMed warns: %s", describe("esearch", params), "; ".join(page.not_found))
         return page
 
     # --- fetch --------------------------------------------------------------------------------
@@ -135,26 +139,44 @@ class EutilsClient:
     # --- transport ----------------------------------------------------------------------------
 
     def _call(self, endpoint: str, params: dict[str, str], read: Callable[[bytes], T], post: bool = False) -> T:
-        """Send one request until it yields a readable answer, retrying what may pass."""
+        """Send one request until it yields a readable answer, retrying what may pass.
+
+        Gives up after `max_retries` retries, or sooner when the next wait would end more than
+        `give_up_after` seconds after the first failure (interactive runs set that bound).
+        """
         params = params | self._identity()
         url = f"{self.base_url}{endpoint}.fcgi"
         attempts = self.settings.max_retries + 1
-        for attempt in range(attempts):
+        first_failure = None
+        for attempt in range(1, attempts + 1):
             self._limiter.acquire()
+            self.requests_sent += 1
             try:
                 return read(self._send(url, params, post))
             except Transient as failure:
                 reason, retry_after = str(failure), failure.retry_after
             except Permanent as failure:
-                raise PubMedRequestError(f"{describe(endpoint, params)} rejected: {failure}") from None
+                raise PubMedRequestError(
+                    f"{describe(endpoint, params, with_query=True)} rejected: {failure}"
+                ) from None
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                reason, retry_after = f"{type(exc).__name__}: {redact(str(exc), self._api_key)}", None
-            if attempt + 1 < attempts:
-                wait = self._backoff.delay(attempt, retry_after)
-                self.waits.append(wait)
-                log.warning("%s failed (%s); retry %d/%d in %.1fs",
-                            describe(endpoint, params), reason, attempt + 1, attempts - 1, wait)
-                self._sleep(wait)
+                reason, retry_after = network_failure(exc, self.settings.timeout_seconds), None
+            first_failure = first_failure or time.monotonic()
+            if attempt == attempts:
+                break
+            wait = self._backoff.delay(attempt - 1, retry_after)
+            if self.give_up_after is not None and (
+                time.monotonic() + wait - first_failure > self.give_up_after
+            ):
+                raise PubMedUnavailable(
+                    f"{describe(endpoint, params)} failed {attempt} times in"
+                    f" {time.monotonic() - first_failure:.0f} s, giving up (limit"
+                    f" {self.give_up_after:g} s): {reason}"
+                )
+            self.waits.append(wait)
+            log.warning("%s failed: %s; attempt %d of %d, next in %.1f s",
+                        describe(endpoint, params), reason, attempt, attempts, wait)
+            self._sleep(wait)
         raise PubMedUnavailable(f"{describe(endpoint, params)} failed {attempts} times; last: {reason}")
 
     def _send(self, url: str, params: dict[str, str], post: bool) -> bytes:
@@ -185,17 +207,45 @@ class EutilsClient:
         self.close()
 
 
-def describe(endpoint: str, params: dict[str, str]) -> str:
-    """Name a request for messages: endpoint and the parameters that identify it, no secrets."""
+def describe(endpoint: str, params: dict[str, str], with_query: bool = False) -> str:
+    """Name a request briefly, e.g. `esearch edat 2026-11-18..2026-11-21` or `efetch 500 ids
+    (123,456,…)`; the search term only when it is what PubMed rejected. Never the api_key."""
     parts = [endpoint]
-    for name in ("term", "datetype", "mindate", "maxdate", "reldate", "retstart", "query_key"):
-        if name in params:
-            parts.append(f"{name}={params[name]!r}" if name == "term" else f"{name}={params[name]}")
+    if "datetype" in params:
+        start, end = (params.get(k, "").replace("/", "-") for k in ("mindate", "maxdate"))
+        parts.append(f"{params['datetype']} {start}..{end}")
+    if int(params.get("retstart", 0) or 0):
+        parts.append(f"from {params['retstart']}")
+    if "query_key" in params:
+        parts.append(f"query_key={params['query_key']}")
     if "id" in params:
         ids = params["id"].split(",")
-        shown = ",".join(ids[:3]) + (f",… ({len(ids)} ids)" if len(ids) > 3 else "")
-        parts.append(f"id={shown}")
+        shown = ",".join(ids[:3]) + (",…" if len(ids) > 3 else "")
+        parts.append(f"id={shown}" if len(ids) == 1 else f"{len(ids)} ids ({shown})")
+    if with_query and "term" in params:
+        parts.append(f"query {_shorten(params['term'])!r}")
     return " ".join(parts)
+
+
+def network_failure(exc: requests.RequestException, timeout_seconds: float) -> str:
+    """What went wrong on the wire, in a few words (requests' own texts repeat the whole URL)."""
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "the response was cut short"
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "no connection within the connect timeout"
+    if isinstance(exc, requests.Timeout):
+        return f"no answer within {timeout_seconds:g} s"
+    host = urlsplit(exc.request.url).netloc if exc.request is not None and exc.request.url else "PubMed"
+    cause = exc
+    while cause.__context__ is not None or cause.__cause__ is not None:
+        cause = cause.__cause__ or cause.__context__
+    detail = getattr(cause, "strerror", None) or type(cause).__name__
+    return f"cannot connect to {host} ({detail})"
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def redact(text: str, secret: str | None) -> str:

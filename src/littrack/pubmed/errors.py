@@ -15,5 +15,3 @@ class PubMedRequestError(PubMedError):
 
 class PubMedUnavailable(PubMedError):
     """PubMed kept failing (rate limit, 5xx, broken bodies) after every retry."""
-
-    exit_code = 3

@@ -57,7 +57,7 @@ class DateWindow:
         return DateWindow(self.datetype, start, end)
 
     def __str__(self) -> str:
-        return f"{self.datetype} {self.start:%Y/%m/%d}-{self.end:%Y/%m/%d}"
+        return f"{self.datetype} {self.start}..{self.end}"
 
 
 def _month_end(year: int, month: int) -> date:

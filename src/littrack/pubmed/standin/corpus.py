@@ -21,11 +21,18 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from littrack.parse import MalformedRecord, PubmedRecord, iter_pubmed
+from littrack.pubmed.standin.index import (
+    entrez_date,
+    publication_date,
+    record_pmid,
+    revision_date,
+    searchable_texts,
+)
 from littrack.pubmed.standin.query import Node, Term, normalize
 from littrack.pubmed.window import DATE_TYPES, DateWindow
 
 RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 @dataclass(frozen=True)
@@ -42,29 +49,23 @@ class CorpusEntry:
         return getattr(self, datetype)
 
     @classmethod
-    def from_record(cls, record: PubmedRecord, xml: bytes, mdat: date | None = None) -> CorpusEntry:
-        edat = record.entrez_date or record.history_date("pubmed")
-        texts = {
-            "title": [record.title],
-            "abstract": [record.abstract],
-            "author": [a.display_name for a in record.authors],
-            "journal": [record.journal_title, record.journal_iso, *(i.value for i in record.issns)],
-            "volume": [record.volume],
-            "issue": [record.issue],
-            "pages": [record.pages, record.start_page],
-            "aid": [record.doi, record.pii],
-            "mesh": [m.descriptor for m in record.mesh_headings]
-            + [f"{m.descriptor} {q.name}" for m in record.mesh_headings for q in m.qualifiers],
-            "pubtype": [p.name for p in record.publication_types],
-            "keywords": list(record.keywords),
-        }
+    def from_xml(cls, xml: bytes, mdat: date | None = None) -> CorpusEntry | str:
+        """The entry for one record's XML, or why it cannot be served."""
+        try:
+            record = etree.fromstring(xml, _SAFE_PARSER)
+        except etree.XMLSyntaxError as exc:
+            return f"record is not well-formed XML: {exc}"
+        pmid = record_pmid(record)
+        if pmid is None:
+            return "record without a PMID"
+        edat = entrez_date(record)
         return cls(
-            pmid=record.pmid,
+            pmid=pmid,
             xml=xml,
             edat=edat,
-            mdat=mdat or record.date_revised or edat,
-            pdat=record.pub_date.sortable,
-            fields=_index_fields(record.pmid, texts),
+            mdat=mdat or revision_date(record) or edat,
+            pdat=publication_date(record),
+            fields=_index_fields(pmid, searchable_texts(record)),
         )
 
     @classmethod
@@ -193,7 +194,7 @@ class Corpus:
                 for pmid in payload:
                     self.delete(pmid)
                 continue
-            entry = _entry_from_xml(payload, mdat)
+            entry = CorpusEntry.from_xml(payload, mdat)
             if isinstance(entry, str):
                 self.skipped.append(entry)
             else:
@@ -263,18 +264,6 @@ def _split_records(stream) -> Iterator[tuple[str, bytes | list[int]]]:
         else:
             yield element.tag, etree.tostring(element, with_tail=False)
         element.clear()
-
-
-def _entry_from_xml(xml: bytes, mdat: date | None) -> CorpusEntry | str:
-    for item in iter_pubmed(b"<PubmedArticleSet>" + xml + b"</PubmedArticleSet>"):
-        if isinstance(item, PubmedRecord):
-            return CorpusEntry.from_record(item, xml, mdat)
-        if isinstance(item, MalformedRecord):
-            if item.pmid is None:
-                return f"record without a PMID: {item.reason}"
-            # served as it is (the pipeline must quarantine it) but found only by [pmid]
-            return CorpusEntry(item.pmid, xml, fields={"pmid": (f" {item.pmid} ",)})
-    return "no record in XML"
 
 
 def _xml_files(path: Path) -> list[Path]:
