@@ -151,6 +151,39 @@ def test_junk_gives_a_citation_with_nothing_recognised(junk):
     assert c.title is None or c.title.lower() in junk.lower()
 
 
+# issue 10: the shapes that failed on unseen citations
+
+
+@pytest.mark.parametrize("text, expected", [
+    # short author-first form: surname et al., lower-cased title, journal and year only
+    ("Blum et al. improving naltrexone compliance with kb220. J Syst Integr Neurosci 2020",
+     ("improving naltrexone compliance with kb220", ("Blum",), "J Syst Integr Neurosci", 2020,
+      None, None)),
+    # e-only, PubMed's own "Cite" with an empty page slot
+    ("Rossi A, Kumar P. Dental anxiety in adults. Dentistry (Sunnyvale). 2017 Aug; 7(8):.",
+     ("Dental anxiety in adults", ("Rossi A", "Kumar P"), "Dentistry (Sunnyvale)", 2017, "7",
+      None)),
+    # Harvard with "pp. ." for an e-only paper, the names joined by "and"
+    ("Browning, C.L. and The, T. and Mason, M.D. et al. (2014) 'Dental anxiety in adults', "
+     "Dentistry, 7, pp. .", ("Dental anxiety in adults", ("Browning CL", "The T", "Mason MD"),
+                             "Dentistry", 2014, "7", None)),
+    # Chicago author-date: full names, the first inverted, no pages
+    ('Blum, Kenneth, Lisa Lott, and David E Smith. 2020. "Improving Naltrexone Compliance." '
+     "Journal of Systems and Integrative Neuroscience 7 (2).",
+     ("Improving Naltrexone Compliance", ("Blum K", "Lott L", "Smith DE"),
+      "Journal of Systems and Integrative Neuroscience", 2020, "7", None)),
+    # a group as the only author, in APA
+    ("Guideline Development Panel for the Treatment of Depressive Disorders (2022). Summary of "
+     "the guideline. American Psychologist, 77(6), 770-780.",
+     ("Summary of the guideline",
+      ("Guideline Development Panel for the Treatment of Depressive Disorders",),
+      "American Psychologist", 2022, "77", "770-780")),
+])
+def test_issue_10_shapes_parse_into_their_fields(text, expected):
+    c = parse_citation(text)
+    assert (c.title, c.authors, c.journal, c.year, c.volume, c.pages) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_parses_without_error(text):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import replace
 from importlib.resources import files
 
@@ -130,8 +131,11 @@ def test_unreadable_csv_is_a_clear_error(tmp_path):
 
 
 def _dedup_block_of_migration() -> str:
-    sql = files("littrack.warehouse").joinpath("migrations/002_matching.sql").read_text()
-    return sql.split("-- ---- BEGIN dedup")[1].split("-- ---- END dedup")[0].split("\n", 1)[1]
+    """The dedup tables as 002 creates them, with what 007 adds (per-field evidence)."""
+    migrations = files("littrack.warehouse").joinpath("migrations")
+    sql = migrations.joinpath("002_matching.sql").read_text()
+    block = sql.split("-- ---- BEGIN dedup")[1].split("-- ---- END dedup")[0].split("\n", 1)[1]
+    return block + migrations.joinpath("007_matching.sql").read_text()
 
 
 def test_refresh_clusters_stores_clusters_and_links(tmp_path):
@@ -162,6 +166,14 @@ def test_refresh_clusters_stores_clusters_and_links(tmp_path):
     # the engine's link from the title, and PubMed's own (CommentOn 99: not stored, no link)
     assert con.execute("SELECT * FROM record_links ORDER BY kind").fetchall() == [
         ("pmid:2", "pmid:1", "erratum-of"), ("pmid:2", "pmid:1", "pubmed:ErratumFor")]
+    # issue 10: each member keeps the per-field evidence of its merge; a record alone has none
+    evidence = dict(con.execute("SELECT member_key, evidence FROM dedup_clusters").fetchall())
+    assert evidence["pmid:2"] is None
+    [merge] = json.loads(evidence["known:7"])
+    assert merge == json.loads(evidence["pmid:1"])[0]
+    assert set(merge["records"]) == {"pmid:1", "known:7"}
+    assert merge["fields"]["title"] == {"verdict": "agree", "similarity": 1.0}
+    assert merge["fields"]["pages"]["verdict"] == "agree"
     refresh_clusters(con)  # replaces, never accumulates
     assert con.execute("SELECT count(*) FROM dedup_clusters").fetchone() == (3,)
 

@@ -14,10 +14,12 @@ from littrack.match.fields import (
     page_range,
     pages_agree,
     parse_authors,
+    parse_nlm_names,
     parse_year,
     title_numbers,
     title_similarity,
 )
+from littrack.match.title_rules import is_generic_title, title_language
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -27,6 +29,8 @@ from littrack.match.fields import (
     ("Métastases pulmonaires &amp; plèvre (Structured abstract)", "metastases pulmonaires plevre"),
     ("RETRACTED: Ketamine in CRPS", "ketamine in crps"),
     ("UNKNOWN", ""),
+    # issue 10: a translated title followed by labels ("16 refs" is no number of the title)
+    ("[Ketamine in CRPS: a cohort]. [Review] [16 refs] [Romanian]", "ketamine in crps a cohort"),
 ])
 def test_normalize_title(raw, expected):
     assert normalize_title(raw) == expected
@@ -106,3 +110,39 @@ def test_notice_kind(title, types, kind):
 def test_notice_subject():
     assert notice_subject("Erratum to: Ketamine in CRPS") == "Ketamine in CRPS"
     assert notice_subject("Comment on: Ketamine in CRPS") == "Ketamine in CRPS"
+
+
+# issue 10
+
+
+@pytest.mark.parametrize("a, b, agree", [
+    ("372-380", "382-390", None),  # one digit mistyped: unknown, not a conflict
+    ("372-380", "382-380", True),  # the same range, its first page mistyped
+    ("372-380", "327-335", None),  # two digits swapped
+    ("372-380", "472-480", None),
+    ("372-380", "412-420", False),  # two digits apart: other pages
+    ("c37-c42", "37-42", True),
+    ("37\u201342", "37-42", True),  # an en dash, as APA writes ranges
+    ("pp. 37-42", "37-42", True),
+])
+def test_pages_with_a_one_digit_typo_are_not_a_conflict(a, b, agree):
+    assert pages_agree(page_range(a), page_range(b)) is agree
+
+
+def test_generic_titles_are_made_of_editorial_words():
+    assert all(is_generic_title(normalize_title(t)) for t in (
+        "Editor's Comments", "Reply.", "Introduction to this issue", "Book reviews"))
+    assert not any(is_generic_title(normalize_title(t)) for t in (
+        "Marine heatwaves", "Empyema thoracis", "Ketamine for CRPS: a reply to critics"))
+
+
+def test_title_language_tells_a_translation():
+    assert title_language("utilidad de los antimicrobianos en la toracostomia") == "es"
+    assert title_language("are antimicrobials useful in the closed thoracostomy") == "en"
+    assert title_language("ketamine crps") is None
+
+
+def test_nlm_names_without_initials_are_surnames():
+    assert parse_nlm_names(["Cabrera Garcia", "van Hilten JJ", "ALTS Group"]) == (
+        AuthorName("cabreragarcia"), AuthorName("hilten", "jj"),
+        AuthorName("altsgroup", collective=True))

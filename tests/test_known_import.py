@@ -178,6 +178,8 @@ def test_an_unmatched_known_citation_matches_when_its_paper_arrives(tmp_path, wa
      "{path} is not UTF-8 text (line 1)"),
     ("empty.txt", b"\n# only a comment\n", "no citations found in {path} (read as text)"),
     ("wrong.csv", b"id,name\n1,x\n", "{path} has no title or citation column (columns: id, name)"),
+    ("broken.ris", b"Exported\nTY  - JOUR\nTI  - x\nTY  - JOUR\nER  - \n",
+     "{path} is not valid RIS: Missing end of record tag (line 4)"),
 ])
 def test_a_bad_file_is_one_clear_error(tmp_path, name, content, message):
     path = tmp_path / name

@@ -12,6 +12,7 @@ from support import run_cli
 
 from littrack.config import PubMedSettings
 from littrack.match.citations import parse_citation
+from littrack.match.dedupe_store import refresh_clusters
 from littrack.match.search import find_candidate_pmids, search_terms_for
 from littrack.match.store import refresh_matches, seed_statuses, unmatched_citations
 from littrack.parse import PubmedRecord, iter_pubmed
@@ -141,6 +142,7 @@ def test_seeds_command_shows_each_seed(tmp_path, seeds, corpus_records, capsys):
     wh = make_warehouse(tmp_path, corpus_records)
     with wh.write() as db:
         refresh_matches(db.con, seeds)
+        refresh_clusters(db.con)  # as the nightly does after matching
     config = tmp_path / "config.toml"
     config.write_text(f'[pubmed]\nquery = "x"\nemail = "t@example.org"\n'
                       f'[warehouse]\npath = "{wh.path}"\n', encoding="utf-8")
@@ -148,3 +150,5 @@ def test_seeds_command_shows_each_seed(tmp_path, seeds, corpus_records, capsys):
     assert code == 0
     assert out.count("matched") >= 6
     assert "first_author: agree" in out
+    # issue 10: the seed's dedup merge with its paper, field by field
+    assert "dedup pmid:" in out and "title agree" in out

@@ -68,12 +68,13 @@ def seeds_command(ctx: typer.Context) -> None:
     for seed in seeds:
         table.add_row(str(seed.number), seed.status, str(seed.pmid or ""),
                       f"{seed.score:.2f}" if seed.score is not None else "",
-                      _evidence(seed.evidence, seed.fields), Text(seed.citation))
+                      _evidence(seed.evidence, seed.fields, seed.merges), Text(seed.citation))
     console.print(table)
 
 
-def _evidence(reason: str, fields: dict) -> Text:
-    """The reason, then one line per compared field: "pages: agree (304-11 / 304-311)"."""
+def _evidence(reason: str, fields: dict, merges: tuple[dict, ...] = ()) -> Text:
+    """The reason, then one line per compared field: "pages: agree (304-11 / 304-311)"; then
+    each duplicate merge of the seed's record with its fields on one line."""
     lines = [reason]
     for name, item in fields.items():
         if "similarity" in item:
@@ -81,4 +82,8 @@ def _evidence(reason: str, fields: dict) -> Text:
         else:
             detail = " / ".join(str(v) for v in (item.get("cited"), item.get("found")) if v)
         lines.append(f"{name}: {item['verdict']}" + (f" ({detail})" if detail else ""))
+    for merge in merges:
+        lines.append(f"dedup {' = '.join(merge['records'])}: {merge['reason']}")
+        lines.append("  " + ", ".join(f"{name} {item['verdict']}"
+                                      for name, item in merge["fields"].items()))
     return Text("\n".join(lines))

@@ -1,11 +1,13 @@
 """Decide which PubMed record a citation names: per-field evidence, a score, and a cautious status.
 
 A citation is `matched` only when its title agrees strongly, at least one independent field
-(identifier, first author, pages, journal with volume) agrees too, nothing conflicts, and the
-runner-up is clearly behind; an identifier (DOI, PMID) that agrees also suffices when the title
-does not contradict it. Close calls and contradicting evidence are `ambiguous`, and a notice
-(erratum, retraction, comment) is never taken for the paper it is about. A wrong `matched` hides
-a paper from the reviewers, so in doubt the answer is `ambiguous`.
+(first author, pages, journal with volume — or with the year, in a short form that names no
+volume) agrees too, nothing conflicts, and the runner-up is clearly behind; a short or close
+title needs two. An exact identifier (DOI, PMID) decides whatever else disagrees, unless the
+title flatly contradicts it. A title is also looked for whole in the citation's text, so a
+parser's wrong cut costs nothing. Close calls and contradicting evidence are `ambiguous`, and a
+notice (erratum, retraction, comment) is never taken for the paper it is about. A wrong
+`matched` hides a paper from the reviewers, so in doubt the answer is `ambiguous`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal, Sequence
+
+from rapidfuzz import fuzz
 
 from littrack.match import fields as f
 from littrack.match.citations import Citation
@@ -29,7 +33,9 @@ _DECISIVE = {"pmid", "doi", "title", "first_author", "year", "volume", "pages"}
 _CLEAR_LEAD = 3.0  # points the best candidate must have over the runner-up to be `matched`
 _WORTH_SHOWING = 3.0  # below this a best candidate is `not_found` rather than `ambiguous`
 _STRONG_TITLE, _CLOSE_TITLE, _WEAK_TITLE = 0.95, 0.85, 0.7
+_FLAT_CONTRADICTION = 0.5  # title similarity below which not even a DOI makes a match
 _GENERIC_TITLE_WORDS = 4  # "Reply", "Editorial", "Introduction": titles that name nothing
+_SPECIFIC_TITLE_WORDS = 6  # a title this long names one paper wherever it stands in a citation
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,9 @@ class Comparison:
     def agrees(self, name: str) -> bool:
         return name in self.evidence and self.evidence[name].verdict == "agree"
 
+    def citation_gives(self, name: str) -> bool:
+        return self.evidence[name].cited is not None
+
     @property
     def conflicts(self) -> list[str]:
         """Conflicting fields that rule a match out; journal names, issues and co-author lists
@@ -136,11 +145,12 @@ def compare(citation: Citation, paper: Paper) -> Comparison:
     cites_notice = cited_notice or f.normalize_title(citation.title) == f.normalize_title(paper.title)
     notice = paper_notice if paper_notice and not cites_notice else None
     paper_title = f.notice_subject(paper.title) if notice else paper.title
-    cited_authors, paper_authors = f.parse_authors(citation.authors), f.parse_authors(paper.authors)
+    cited_authors = f.parse_nlm_names(citation.authors)
+    paper_authors = f.parse_nlm_names(paper.authors)
     evidence = {
         "pmid": _identifier(citation.pmid, paper.pmid, "pmid"),
         "doi": _identifier(citation.doi, paper.doi, "doi"),
-        "title": _title(citation.title, paper_title),
+        "title": _title(citation.title, paper_title, citation.raw),
         "first_author": _first_author(citation, paper, cited_authors, paper_authors),
         "authors": _co_authors(cited_authors, paper_authors),
         "journal": _journal(citation.journal, paper),
@@ -171,7 +181,7 @@ def _identifier(cited, found, name: str) -> Evidence:
     return _agree(name, cited, found) if cited == found else _conflict(name, cited, found)
 
 
-def _title(cited: str | None, found: str) -> Evidence:
+def _title(cited: str | None, found: str, raw: str = "") -> Evidence:
     a, b = f.normalize_title(cited), f.normalize_title(found)
     if not a or not b:
         return _UNKNOWN
@@ -182,6 +192,13 @@ def _title(cited: str | None, found: str) -> Evidence:
             main_similarity = f.title_similarity(short, long_)
             if main_similarity > similarity:
                 similarity, x, y = main_similarity, short, long_
+    # a specific title found whole in the citation's text, where the parser cut it wrongly
+    # ("Silva. review of ..." — a lone surname taken for part of the title)
+    if similarity < _STRONG_TITLE and len(b.split()) >= _SPECIFIC_TITLE_WORDS:
+        text = " ".join(f.tokens(raw))
+        inside = fuzz.partial_ratio_alignment(b, text)
+        if inside is not None and inside.score / 100 > similarity:
+            similarity, x, y = inside.score / 100, text[inside.dest_start: inside.dest_end], b
     if f.title_numbers(x) != f.title_numbers(y):
         return _conflict("title", cited, found, similarity)  # Part 1 / Part 2, Phase I / II
     if similarity >= _STRONG_TITLE:
@@ -267,7 +284,9 @@ def _pages(cited: str | None, found: str | None) -> Evidence:
 
 def match_citation(citation: Citation, papers: Iterable[Paper]) -> MatchResult:
     """The best of `papers` for `citation`, with a status that is never confidently wrong."""
-    ranked = sorted((compare(citation, p) for p in papers), key=lambda c: c.points, reverse=True)
+    # on equal points a paper ranks before a notice about it (an erratum repeats its title)
+    ranked = sorted((compare(citation, p) for p in papers),
+                    key=lambda c: (c.points, c.notice is None), reverse=True)
     if citation.is_empty or not ranked or not _worth_showing(ranked[0]):
         return MatchResult(citation, "not_found", reason=_nothing_found(citation, ranked))
     best = ranked[0]
@@ -292,9 +311,10 @@ def _worth_showing(best: Comparison) -> bool:
 def _decide(best: Comparison, runner_up: Comparison | None) -> tuple[Status, str]:
     if best.notice:
         return "ambiguous", f"closest record is a notice ({best.notice}), not the paper itself"
-    if best.conflicts:
+    support = _identified(best)
+    if not support and best.conflicts:
         return "ambiguous", "conflicting " + ", ".join(best.conflicts)
-    support = _support(best)
+    support = support or _support(best)
     if not support:
         return "ambiguous", "too little agrees: " + _agreeing(best)
     if runner_up is not None and best.points - runner_up.points < _CLEAR_LEAD:
@@ -302,15 +322,25 @@ def _decide(best: Comparison, runner_up: Comparison | None) -> tuple[Status, str
     return "matched", " + ".join(support)
 
 
-def _support(best: Comparison) -> list[str]:
-    """The agreements that make a match; empty when they are not enough."""
+def _identified(best: Comparison) -> list[str]:
+    """An exact PMID or DOI decides, whatever else disagrees (a year, garbled pages), unless the
+    title flatly contradicts it (a citation with another paper's DOI pasted in)."""
     ids = [name for name in ("pmid", "doi") if best.agrees(name)]
     title = best.evidence["title"]
-    if ids and (title.verdict != "conflict"):
-        return [*ids, *(["title"] if title.verdict == "agree" else [])]
+    if not ids or (title.similarity is not None and title.similarity < _FLAT_CONTRADICTION):
+        return []
+    return [*ids, *(["title"] if title.verdict == "agree" else [])]
+
+
+def _support(best: Comparison) -> list[str]:
+    """The agreements that make a match without an identifier; empty when they are not
+    enough."""
+    title = best.evidence["title"]
     independent = [name for name in ("first_author", "pages") if best.agrees(name)]
     if best.agrees("journal") and best.agrees("volume"):
         independent.append("journal+volume")
+    elif best.agrees("journal") and best.agrees("year") and not best.citation_gives("volume"):
+        independent.append("journal+year")  # a short form names no volume
     if title.verdict in ("agree", "close"):
         generic = len(f.normalize_title(title.cited).split()) < _GENERIC_TITLE_WORDS
         needed = 2 if generic or title.verdict == "close" else 1

@@ -5,8 +5,11 @@ instead of a style: identifiers (DOI, PMID, PMCID) by pattern; the source block 
 year, volume, issue and pages ("Pain. 2009 Oct;145(3):304-11." Vancouver/AMA, "Pain, 145(3),
 304-311." APA/Harvard, "Pain 145(3): 304-11", "Pain 145, no. 3 (2009): 304-11" Chicago); an
 author list by the shape of its names ("Sigtermans MJ, van Hilten JJ", "Sigtermans, M. J., &
-Dahan, A.", "M.J. Sigtermans et al."), before or after the title; and the title as what is
-left. A line with nothing recognisable gives a `Citation` holding only its raw text.
+Dahan, A.", "M.J. Sigtermans et al.", "Sigtermans et al.", Chicago's "Sigtermans, Marieke, and
+Albert Dahan", a group first where a year closes the list), before or after the title; and the
+title as what is left. Short forms ("Sigtermans et al. title. Pain 2009") and e-only sources
+with an empty page slot ("2017 Aug;7(8):.", "7, pp. .") are read too. A line with nothing
+recognisable gives a `Citation` holding only its raw text.
 """
 
 from __future__ import annotations
@@ -84,6 +87,10 @@ _SOURCE_PATTERNS = [
     re.compile(rf",\s*(?:vol(?:ume)?\.?\s*)?{_VOLUME}{_ISSUE}\.?\s*$"),
     # ahead of print, a date and nothing else: "Pain. 2024 Jan 3."
     re.compile(rf"\.\s+(?P<year>{_YEAR}){_MONTH_DAY}\.?\s*$"),
+    # short forms from slides and e-mails, the journal and the year: "Pain 2009"
+    re.compile(rf",?\s+(?P<year>{_YEAR})\.?\s*$"),
+    # Chicago without pages (e-journals), the year given before the title: "Pain 145 (3)."
+    re.compile(rf"(?<=[A-Za-z])\s+(?P<volume>\d+){_ISSUE}\.?\s*$"),
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -100,6 +107,9 @@ _CLUTTER = [
     re.compile(r"https?://\S+"),
     re.compile(r"\b(?:Erratum|Comment|Update) in:.*$", re.I),
 ]
+# a page slot left empty by a reference manager for an e-only paper: "2017 Aug;7(8):.",
+# "Dentistry, 7, pp. ." — no pages, not a broken source block
+_EMPTY_PAGES = re.compile(r"(?<=[\d)])\s*:\s*(?=[.,;]|$)|,?\s*\bpp?\.\s*(?=[.,;]|$)")
 _REF_NUMBER = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)])\s+")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"',
                          "„": '"', "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
@@ -139,6 +149,7 @@ def _clean(raw: str) -> str:
 def _strip_clutter(text: str) -> str:
     for pattern in _CLUTTER:
         text = pattern.sub(" ", text)
+    text = _EMPTY_PAGES.sub("", text)
     text = re.sub(r"([.,;:])(?:\s+[.,])+(?=\s|$)", r"\1", text)  # removals leave ". ."
     return re.sub(r"\s+", " ", text).strip(" ,;")
 
@@ -158,6 +169,17 @@ _NAME_FORMS = [
     re.compile(rf"{_SURNAME}\s+{_INIT_DOT}{_SUFFIX}"),  # Sigtermans M.J.
     re.compile(rf"{_SURNAME},?\s+{_INIT_NLM}{_SUFFIX}"),  # Sigtermans MJ
     re.compile(rf"{_INIT_DOT}\s*{_SURNAME}(?!{_LETTER})"),  # M.J. Sigtermans
+    re.compile(rf"{_SURNAME}(?=,?\s*et\.?\s*al\b)"),  # Sigtermans et al.
+]
+# full given names, read only where a year closes the list (APA, Harvard, Chicago author-date):
+# elsewhere "Depression, Anxiety" could be a title. The first name inverted, the others not.
+_GIVEN = rf"(?P<given>{_WORD}(?:[\s-]+(?:{_WORD}|{_UP}\.?(?!{_LETTER})))*)"
+_FULL_NAME_FORMS = [
+    re.compile(rf"{_SURNAME},\s*{_GIVEN}{_SUFFIX}(?=\s*(?:[,;&.]|and\b|et\b|$))"),  # Blum, Kenneth
+    # Lisa Lott, C Matthias Wilk — but not "Le Berichel, J." (an inverted name with initials)
+    re.compile(rf"(?P<given>(?:{_WORD}|{_UP}\.?)(?:\s+(?:{_WORD}|{_UP}\.?(?!{_LETTER})))*?)\s+"
+               rf"(?P<last>(?:{_PARTICLE}\s+)*{_WORD}){_SUFFIX}(?=\s*(?:[,;&.]|and\b|et\b|$))"
+               rf"(?!,\s*{_UP}(?:\.|{_UP}{{0,3}}(?=\s*(?:[,;&.]|and\b|$))))"),
 ]
 # a group author, recognised by its head noun, and only after a personal name
 _COLLECTIVE = re.compile(
@@ -169,17 +191,23 @@ _ET_AL = re.compile(r"[,;]?\s*et\.?\s*al\b\.?", re.I)
 
 
 def _nlm_name(match: re.Match) -> str:
-    initials = match.groupdict().get("initials") or "".join(
-        c for c in match.group("dotted") if c.isupper())
+    groups = match.groupdict()
+    if groups.get("initials"):
+        initials = groups["initials"]
+    elif groups.get("dotted"):
+        initials = "".join(c for c in groups["dotted"] if c.isupper())
+    else:  # "Kenneth", "Jan-Emmanuel", "David E": the first letter of each given name
+        initials = "".join(w[0] for w in re.split(r"[\s.-]+", groups.get("given") or "") if w)
     suffix = match.groupdict().get("suffix")
     return " ".join(p for p in (match.group("last"), initials, suffix) if p)
 
 
-def _scan_authors(text: str, pos: int = 0) -> tuple[list[str], bool, int]:
+def _scan_authors(text: str, pos: int = 0, full_names: bool = False
+                  ) -> tuple[list[str], bool, int]:
     """Names read from `pos` on: (names in NLM form, et al. seen, where the list ends)."""
     names: list[str] = []
     while True:
-        name = _name_at(text, pos, collective_allowed=bool(names))
+        name = _name_at(text, pos, not names, full_names)
         if name is None:
             break
         names.append(name[0])
@@ -189,18 +217,26 @@ def _scan_authors(text: str, pos: int = 0) -> tuple[list[str], bool, int]:
             return names, True, et_al.end()
         separator = _SEPARATOR.match(text, pos)
         if separator is None or not separator.group() or not _name_at(
-                text, separator.end(), collective_allowed=True):
+                text, separator.end(), False, full_names):
             break
         pos = separator.end()
     return names, False, pos
 
 
-def _name_at(text: str, pos: int, collective_allowed: bool) -> tuple[str, int] | None:
-    """(name in NLM form, where it ends) for the name starting at `pos`, if one does."""
-    person = next((m for form in _NAME_FORMS if (m := form.match(text, pos))), None)
+def _name_at(text: str, pos: int, first: bool, full_names: bool = False
+             ) -> tuple[str, int] | None:
+    """(name in NLM form, where it ends) for the name starting at `pos`, if one does.
+
+    A group name ("ALTS Group") only after a personal name, or where a year closes the list
+    (`full_names`): elsewhere "Association of X with Y" would pass for one. With full names, only
+    the first is inverted ("Blum, Kenneth, Lisa Lott, and David E Smith"), and they are tried
+    before initials: "David E" is no NLM name there.
+    """
+    forms = [_FULL_NAME_FORMS[not first], *_NAME_FORMS] if full_names else _NAME_FORMS
+    person = next((m for form in forms if (m := form.match(text, pos))), None)
     if person:
         return _nlm_name(person), person.end()
-    group = _COLLECTIVE.match(text, pos) if collective_allowed else None
+    group = _COLLECTIVE.match(text, pos) if full_names or not first else None
     if group and group.group().strip():
         return group.group().strip(), group.end()
     return None
@@ -223,6 +259,10 @@ _QUOTED = re.compile(r"""(?:^|(?<=[.,:)]\s))(?P<q>['"])(?P<title>.{8,}?)"""
                      r"""(?:(?<=[,.?!])(?P=q)(?=\s|$)|(?P=q)(?=[,.;:](?:\s|$)|$))""")
 
 
+# a single author's surname, alone, before a lower-cased title (short forms)
+_LONE_SURNAME = re.compile(rf"{_SURNAME}\.\s+(?=[a-z])")
+
+
 @dataclass(frozen=True, slots=True)
 class _Head:
     authors: tuple[str, ...] = ()
@@ -237,9 +277,10 @@ def _read_head(head: str) -> _Head:
     if dated:  # APA / Harvard: authors (year) title
         year = int(dated.group("year")) if dated.groupdict().get("year") else None
         before, after = head[: dated.start()], head[dated.end():]
+        after = after.strip()
         quoted = _QUOTED.search(after)
         after = quoted.group("title") if quoted else after
-        names, et_al, end = _scan_authors(before.strip())
+        names, et_al, end = _scan_authors(before.strip(), full_names=True)
         if names and not before.strip()[end:].strip(" .,;"):
             return _Head(tuple(names), et_al, _title(after), year)
         return _Head((), False, _title(after) or _title(before), year)
@@ -254,6 +295,9 @@ def _read_head(head: str) -> _Head:
         names, et_al, end = _scan_authors(head, boundary.end())
         if names and not head[end:].strip(" .,;"):
             return _Head(tuple(names), et_al, _title(head[: boundary.start() + 1]))
+    lone = _LONE_SURNAME.match(head)
+    if lone:  # "Silva. review of the symptom inventory": no sentence starts lower-case
+        return _Head((lone.group("last"),), False, _title(head[lone.end():]))
     return _Head(title=_title(head))
 
 

@@ -13,14 +13,17 @@ records that the rules would keep apart (A, C).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence
 
 from littrack.match import fields as f
 from littrack.match.blocking import candidate_pairs
-from littrack.match.evidence import Profile, Verdict, compare, publication_kind
+from littrack.match.evidence import Profile, Verdict, compare, field_evidence, publication_kind
+from littrack.match.title_rules import is_generic_title
 from littrack.parse.records import PubmedRecord
 
+_SERIAL_CHECK_MIN, _SERIAL_SHARE = 50, 0.9  # issues this unique are record numbers
 _MAX_CROSS_CHECKS = 64  # member pairs checked per merge; clusters are small, this bounds outliers
 
 
@@ -64,11 +67,19 @@ class BibRecord:
 
 @dataclass(frozen=True, slots=True)
 class Cluster:
-    """Records that are one paper; `id` is the id of its first member (input order)."""
+    """Records that are one paper; `id` is the id of its first member (input order).
+
+    `evidence` holds one entry per merge that formed it: the two records compared, the reason
+    and the per-field evidence (`evidence.field_evidence`)."""
 
     id: str
     member_ids: tuple[str, ...]
     reason: str
+    evidence: tuple[dict, ...] = ()
+
+    def evidence_of(self, member_id: str) -> list[dict]:
+        """The merges a member took part in: why it is in this cluster."""
+        return [e for e in self.evidence if member_id in e["records"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +111,24 @@ def profile(record: BibRecord) -> Profile:
         doi=f.normalize_doi(record.doi),
         pmid=f.normalize_pmid(record.pmid),
         pmcid=f.normalize_pmcid(record.pmcid),
+        generic=bool(title) and is_generic_title(title),
     )
+
+
+def mark_recurring(profiles: list[Profile]) -> list[Profile]:
+    """Read issues set-wide: a column whose every value is new is a record number, not an issue
+    (issues recur across papers), and is dropped. Then flag titles found in more than one issue
+    of one journal ("Editor's Comments", "Highlights of this issue"): such a title alone never
+    says two records are one."""
+    given = [p.issue for p in profiles if p.issue]
+    if len(given) >= _SERIAL_CHECK_MIN and len(set(given)) > _SERIAL_SHARE * len(given):
+        profiles = [replace(p, issue="") for p in profiles]
+    issues: dict[tuple, set[frozenset[str]]] = defaultdict(set)
+    for p in profiles:
+        if p.issue and p.title and p.journals:  # as a set: exports swap volume and issue
+            issues[p.title, p.journals[0]].add(frozenset((p.volume, p.issue)))
+    return [replace(p, generic=True) if p.journals and len(issues[p.title, p.journals[0]]) > 1
+            else p for p in profiles]
 
 
 Pairing = Callable[[Sequence[Profile]], Iterable[tuple[int, int]]]
@@ -110,7 +138,7 @@ def _judge(records: Iterable[BibRecord], pairing: Pairing = candidate_pairs
            ) -> tuple[list[Profile], list[tuple[Verdict, int, int]]]:
     """Profiles and the non-distinct verdicts on the pairs `pairing` proposes (the bench swaps
     in all pairs to measure what blocking saves)."""
-    profiles = [profile(r) for r in records]
+    profiles = mark_recurring([profile(r) for r in records])
     verdicts = []
     for i, j in pairing(profiles):
         verdict = compare(profiles[i], profiles[j])
@@ -142,7 +170,7 @@ def _clusters(profiles: list[Profile], verdicts: list[tuple[Verdict, int, int]])
                         key=lambda v: (-v[0].strength, v[1], v[2]))
     members: dict[int, list[int]] = {i: [i] for i in range(len(profiles))}
     root = list(range(len(profiles)))
-    reasons: dict[int, str] = {}
+    merges: dict[int, list[dict]] = {}
     for verdict, i, j in duplicates:
         ri, rj = root[i], root[j]
         if ri == rj or not _compatible(profiles, members[ri], members[rj]):
@@ -151,10 +179,11 @@ def _clusters(profiles: list[Profile], verdicts: list[tuple[Verdict, int, int]])
         for member in members[gone]:
             root[member] = keep
         members[keep] = sorted(members[keep] + members.pop(gone))
-        reasons[keep] = reasons.get(keep) or verdict.reason
-        reasons.pop(gone, None)
+        merge = {"records": [profiles[i].id, profiles[j].id], "reason": verdict.reason,
+                 "fields": field_evidence(profiles[i], profiles[j])}
+        merges[keep] = [*merges.get(keep, []), merge, *merges.pop(gone, [])]
     return [Cluster(profiles[r].id, tuple(profiles[m].id for m in group),
-                    reasons.get(r, "unique"))
+                    merges[r][0]["reason"] if r in merges else "unique", tuple(merges.get(r, ())))
             for r, group in sorted(members.items())]
 
 

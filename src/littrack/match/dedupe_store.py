@@ -1,11 +1,13 @@
 """Run the dedup engine over the warehouse: current papers plus the known citations still in
 force → `dedup_clusters` and `record_links` (the dedup block of 002_matching.sql). Links are
 both the engine's (from titles: "Erratum: ...") and PubMed's own CommentsCorrections between
-stored papers (kind `pubmed:ErratumFor`, `pubmed:RetractionIn`, ...). Each refresh replaces
-both tables in one transaction."""
+stored papers (kind `pubmed:ErratumFor`, `pubmed:RetractionIn`, ...). Each member row keeps the
+per-field evidence of the merges it took part in. Each refresh replaces both tables in one
+transaction."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from littrack.match.dedupe import BibRecord, dedupe_with_links
@@ -53,10 +55,12 @@ def refresh_clusters(con, run_id: int | None = None) -> DedupeSummary:
     try:
         con.execute("DELETE FROM dedup_clusters")
         con.execute("DELETE FROM record_links")
-        rows = [(c.id, member, source_of[member], c.reason, run_id)
+        rows = [(c.id, member, source_of[member], c.reason, run_id,
+                 json.dumps(c.evidence_of(member)) if c.evidence else None)
                 for c in clusters for member in c.member_ids]
         if rows:
-            con.executemany("INSERT INTO dedup_clusters VALUES (?, ?, ?, ?, ?)", rows)
+            con.executemany("INSERT INTO dedup_clusters (cluster_id, member_key, source, reason,"
+                            " run_id, evidence) VALUES (?, ?, ?, ?, ?, ?)", rows)
         if links:
             con.executemany("INSERT INTO record_links VALUES (?, ?, ?)",
                             [(link.a, link.b, link.kind) for link in links])

@@ -26,10 +26,10 @@ from littrack.parse.normalize import (
 
 __all__ = [  # normalize_doi / normalize_pmcid are the parser's, re-exported for matching code
     "AuthorName", "PageRange", "author_overlap", "first_authors_match", "fold", "is_missing",
-    "journal_names", "journal_names_match", "journals_match", "normalize_doi", "normalize_pmcid", "normalize_pmid",
-    "normalize_title", "normalize_volume", "notice_kind", "notice_subject", "page_range",
-    "pages_agree", "parse_author", "parse_authors", "parse_year", "strip_annotations", "title_numbers",
-    "title_similarity", "tokens", "year_gap",
+    "journal_names", "journal_names_match", "journals_match", "normalize_doi", "normalize_pmcid",
+    "normalize_pmid", "normalize_title", "normalize_volume", "notice_kind", "notice_subject",
+    "page_range", "pages_agree", "parse_author", "parse_authors", "parse_nlm_names", "parse_year",
+    "strip_annotations", "title_numbers", "title_similarity", "tokens", "year_gap",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -90,11 +90,18 @@ def normalize_title(title: str | None) -> str:
 def strip_annotations(title: str) -> str:
     """The title without the brackets of a translated title and without database labels
     appended to it ("[Review] [33 refs]", "[Erratum appears in ...]", "(Structured abstract)")."""
-    bracketed = _TRANSLATED.match(title)
+    bracketed = _TRANSLATED.match(title[: _labels_start(title)])
     if bracketed:
         return bracketed.group(1)
     stripped = _ANNOTATION.sub("", title)
-    return stripped if len(stripped) >= 10 else title
+    return stripped if re.search(r"[^\W\d_]{3}", stripped) else title  # "Interview [Review]"
+
+
+def _labels_start(title: str) -> int:
+    """Where labels after a bracketed title begin: in "[Title]. [Review] [16 refs]", after
+    "[Title]. " (the first closing bracket that another bracket follows)."""
+    closing = re.search(r"\]\W*(?=\[)", title)
+    return closing.end() if closing else len(title)
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -191,6 +198,25 @@ def parse_author(name: str) -> AuthorName | None:
     if len(words) == 1:
         return AuthorName(_last_key(words[0]))
     return AuthorName(_last_key(words[-1]), _initials_of(" ".join(words[:-1])))
+
+
+def parse_nlm_names(names: Sequence[str]) -> tuple[AuthorName, ...]:
+    """Names already in NLM form ("Sigtermans MJ", "van Hilten JJ", "Cabrera Garcia", "ALTS
+    Group"), as PubMed and the citation parser give them: the initials come last, and a name
+    without initials is a surname alone, never "First Last"."""
+    parsed = []
+    for name in names:
+        name = name.strip().strip(".;,").strip()
+        if is_missing(name):
+            continue
+        nlm = _NLM_NAME.match(name)
+        if _COLLECTIVE.search(name):
+            parsed.append(AuthorName("".join(tokens(name)), collective=True))
+        elif nlm:
+            parsed.append(AuthorName(_last_key(nlm["last"]), nlm["initials"].lower()))
+        elif _last_key(name):
+            parsed.append(AuthorName(_last_key(name)))
+    return tuple(parsed)
 
 
 def _looks_like_nlm_list(text: str) -> bool:
@@ -344,6 +370,8 @@ def _spells(acronym: str, words: Sequence[str]) -> bool:
 # ---------------------------------------------------------------------------------------------
 # pages, volumes, years, identifiers
 
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"})
+_PAGE_LABEL = re.compile(r"^(?:pages?|pp?)(?:\.\s*|\s+)")  # "pp. 37-42", "Pages 37-42"
 _EXCEL_DATE = re.compile(r"(\d{1,2})-([a-z]{3})")  # Excel turned "5-12" into "12-May"
 
 
@@ -362,11 +390,13 @@ class PageRange:
 
 
 def page_range(pages: str | None) -> PageRange | None:
-    """Parse "288-297", "47--65", "304-11" (-> 304..311), "S358", "e1234", "123-9; discussion 130"; None when missing or unreadable ("Suppl-29", "12-May": Excel's
+    """Parse "288-297", "47--65", "304–11" (-> 304..311), "pp. 37-42", "S358", "e1234",
+    "123-9; discussion 130"; None when missing or unreadable ("Suppl-29", "12-May": Excel's
     date for a range, which no longer says which number came first)."""
     if is_missing(pages):
         return None
-    text = re.sub(r"\s*-+\s*", "-", fold(str(pages)).strip().strip('"'))
+    text = fold(str(pages).translate(_DASHES)).strip().strip('"')
+    text = re.sub(r"\s*-+\s*", "-", _PAGE_LABEL.sub("", text))
     excel = _EXCEL_DATE.fullmatch(text)
     if excel and excel[2] in MONTHS:
         return None  # which of day and month was the first page is lost
@@ -384,19 +414,33 @@ def _page_number(page: str) -> tuple[str, int]:
 
 
 def pages_agree(a: PageRange | None, b: PageRange | None) -> bool | None:
-    """True for the same first page; False only for two page ranges of the same style that do
-    not overlap. None (unknown) when either is missing, when one is an article number and the
-    other a page range ("e12724" / "1-6"), or when the ranges overlap."""
+    """True for the same first page, or the same last page after a first page one digit off
+    ("372-380" / "382-380"); False only for two page ranges of the same style that do not
+    overlap. None (unknown) when either is missing, when one is an article number and the other
+    a page range ("e12724" / "1-6"), when the ranges overlap, or when the first pages are one
+    typo apart."""
     if a is None or b is None:
         return None
-    if a.first == b.first:
-        return True
+    if a.first == b.first or (a.last and a.last == b.last and _one_digit_apart(a.first, b.first)):
+        return True  # the same range, or its first page mistyped
     (prefix_a, start_a), (prefix_b, start_b) = _page_number(a.first), _page_number(b.first)
     if prefix_a != prefix_b:
         return True if start_a == start_b else None
     end_a = _page_number(a.last)[1] if a.last else start_a
     end_b = _page_number(b.last)[1] if b.last else start_b
-    return None if start_a <= end_b and start_b <= end_a else False
+    if start_a <= end_b and start_b <= end_a or _one_digit_apart(str(start_a), str(start_b)):
+        return None
+    return False
+
+
+def _one_digit_apart(a: str, b: str) -> bool:
+    """A typed page number off by one digit: one changed ("372"/"382"), or two swapped
+    ("372"/"327")."""
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    differ = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return len(differ) == 1 or (len(differ) == 2 and differ[1] == differ[0] + 1
+                                and a[differ[0]] == b[differ[1]] and a[differ[1]] == b[differ[0]])
 
 
 def normalize_volume(volume: str | int | None) -> str:
@@ -452,8 +496,8 @@ _NOTICE_TITLE = [
     (re.compile(r"^\W*(notice of )?retraction( note| notice)?\s*(:|of\b|to\b|for\b|\.|$)"),
      "retraction"),
     (re.compile(r"\bexpression of concern\b"), "expression-of-concern"),
-    (re.compile(r"^\W*(comment|commentary|reply|response|in reply|authors?'? reply|re)\s*[:.]"),
-     "comment"),
+    (re.compile(r"^\W*(comment|commentary|reply|response|in reply|authors?'? reply|re)"
+                r"\s*(?:[:.]|$)"), "comment"),  # "Reply", "Reply.", "Reply: ..." alike
     (re.compile(r"^\W*(comments? on|reply to|response to|in response to|letter to the editor)\b"),
      "comment"),
 ]

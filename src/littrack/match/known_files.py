@@ -15,11 +15,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
+import bibtexparser
+import rispy
+from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
+
 from littrack.errors import LittrackError
 from littrack.match import fields as f
 from littrack.match.citations import Citation, parse_citation
 
-__all__ = ["KnownEntry", "KnownFileError", "detect_format", "read_known_file", "read_text_file"]
+__all__ = ["KnownEntry", "KnownFileError", "bibtex_entries", "detect_format", "read_known_file",
+           "read_text_file"]
 
 
 class KnownFileError(LittrackError):
@@ -121,42 +126,42 @@ def _nlm_author(name: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# RIS
+# RIS, read by rispy; lines outside any entry (a reference manager's preamble) are skipped
 
-_RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 _RIS = {"title": ("TI", "T1", "CT"), "authors": ("AU", "A1"), "year": ("PY", "Y1", "DA"),
         "journal": ("T2", "JF", "JO", "JA", "J2"), "volume": ("VL",), "issue": ("IS",),
         "doi": ("DO",)}
+# every tag under its own name, so an entry reads as {tag: value or [values]}
+_RIS_TAG_NAMES = {tag: tag for tag in rispy.TAG_KEY_MAPPING} | {"CT": "CT"}
+
+
+class _TolerantRisParser(rispy.RisParser):
+    def is_header(self, line: str) -> bool:
+        return True  # only called for lines outside an entry
 
 
 def _read_ris(text: str, path: Path) -> Iterator[KnownEntry]:
-    entry: dict[str, list[str]] = {}
-    last_tag = None
-    number = 0
-    for line in text.splitlines():
-        match = _RIS_LINE.match(line.rstrip())
-        if match:
-            last_tag, value = match.group(1), (match.group(2) or "").strip()
-            if last_tag == "ER":
-                number += 1
-                yield KnownEntry(number, _ris_citation(entry))
-                entry, last_tag = {}, None
-            elif value:
-                entry.setdefault(last_tag, []).append(value)
-        elif last_tag and line.strip() and entry.get(last_tag):
-            entry[last_tag][-1] += " " + line.strip()  # a wrapped long value
+    try:
+        entries = rispy.loads(text, implementation=_TolerantRisParser,
+                              mapping=_RIS_TAG_NAMES, list_tags=["AU", "A1"])
+    except rispy.parser.ParseError as exc:
+        # "Missing end of record tag in line 4:\n <the line>", the line counted from 0
+        problem, line = re.match(r"(.*) in line (\d+)", str(exc)).groups()
+        raise KnownFileError(f"{path} is not valid RIS: {problem} (line {int(line) + 1})") from None
+    for number, entry in enumerate(entries, 1):
+        yield KnownEntry(number, _ris_citation(entry))
 
 
-def _ris_citation(entry: dict[str, list[str]]) -> Citation:
+def _ris_citation(entry: dict) -> Citation:
     def first(name: str) -> str | None:
-        return next((entry[tag][0] for tag in _RIS[name] if entry.get(tag)), None)
+        return next((entry[tag] for tag in _RIS[name] if entry.get(tag)), None)
 
     authors = next((entry[tag] for tag in _RIS["authors"] if entry.get(tag)), [])
-    start, end = (entry.get("SP") or [None])[0], (entry.get("EP") or [None])[0]
+    start, end = entry.get("SP"), entry.get("EP")
     pages = f"{start}-{end}" if start and end and end != start else start
-    from_pubmed = any("pubmed" in v.lower() or "medline" in v.lower()
-                      for tag in ("DB", "DP") for v in entry.get(tag, []))
-    accession = (entry.get("AN") or [None])[0]
+    database = " ".join(entry.get(tag, "") for tag in ("DB", "DP")).lower()
+    from_pubmed = "pubmed" in database or "medline" in database
+    accession = entry.get("AN")
     return citation_from_fields(
         title=first("title"), authors=authors, journal=first("journal"), year=first("year"),
         volume=first("volume"), issue=first("issue"), pages=pages, doi=first("doi"),
@@ -164,75 +169,49 @@ def _ris_citation(entry: dict[str, list[str]]) -> Citation:
 
 
 # ---------------------------------------------------------------------------------------------
-# BibTeX: a small tolerant reader (nested braces, quoted or bare values, LaTeX accents)
+# BibTeX, read by bibtexparser: strings resolved, co-authors split, LaTeX decoded to Unicode
 
-_BIB_START = re.compile(r"@(\w+)\s*[{(]\s*([^,\s]*)\s*,", re.I)
-_BIB_FIELD = re.compile(r"\s*([\w-]+)\s*=\s*")
-_LATEX_ACCENT = re.compile(r"""\\[`'^"~=.uvHckrb]\s*\{?\s*([A-Za-z])\s*\}?""")
+class _LatexDecoding(LatexDecodingMiddleware):
+    """bibtexparser's LaTeX decoding, also of lists (the co-authors, once separated)."""
+
+    def transform_entry(self, entry, library):
+        for field in entry.fields:
+            if isinstance(field.value, list):
+                field.value = [self._transform_python_value_string(v)[0] for v in field.value]
+        return super().transform_entry(entry, library)
+
+
+def bibtex_entries(text: str) -> list[dict]:
+    """Each entry's fields by lower-case name, `ID` its key; `author` a list of names."""
+    library = bibtexparser.parse_string(
+        text, append_middleware=[SeparateCoAuthors(), _LatexDecoding()])
+    return [{"ID": entry.key} | {name.lower(): field.value
+                                 for name, field in entry.fields_dict.items()}
+            for entry in library.entries]
 
 
 def _read_bibtex(text: str, path: Path) -> Iterator[KnownEntry]:
-    number = 0
-    for start in _BIB_START.finditer(text):
-        if start.group(1).lower() in ("comment", "string", "preamble"):
-            continue
-        fields, _ = _bib_fields(text, start.end())
-        number += 1
+    for number, fields in enumerate(bibtex_entries(text), 1):
         yield KnownEntry(number, _bib_citation(fields))
 
 
-def _bib_fields(text: str, pos: int) -> tuple[dict[str, str], int]:
-    found: dict[str, str] = {}
-    while pos < len(text):
-        name = _BIB_FIELD.match(text, pos)
-        if name is None:
-            break
-        value, pos = _bib_value(text, name.end())
-        found[name.group(1).lower()] = value
-        rest = re.match(r"\s*,?", text[pos:])
-        pos += rest.end()
-        if text[pos: pos + 1] in ("}", ")", "@"):
-            break
-    return found, pos
+def _bib_citation(entry: dict) -> Citation:
+    def text(*names: str) -> str | None:
+        return next((_one_line(entry[n]) for n in names if isinstance(entry.get(n), str)
+                     and entry[n].strip()), None)
 
-
-def _bib_value(text: str, pos: int) -> tuple[str, int]:
-    """One value: {braced, {nested}}, "quoted", or a bare word/number; '#' joins are kept as
-    they are (rare in reference data)."""
-    opener = text[pos: pos + 1]
-    if opener in ('{', '"'):
-        depth, i = 0, pos
-        closer = "}" if opener == "{" else '"'
-        while i < len(text):
-            char = text[i]
-            if char == "{" and (opener == '"' or i > pos):
-                depth += 1
-            elif char == "}" and depth > 0 and (opener == '"' or i > pos):
-                depth -= 1
-            elif char == closer and depth == 0 and i > pos:
-                return _unlatex(text[pos + 1: i]), i + 1
-            i += 1
-        return _unlatex(text[pos + 1:]), len(text)  # unclosed: take the rest
-    bare = re.match(r"[^,}\n]*", text[pos:])
-    return bare.group().strip(), pos + bare.end()
-
-
-def _unlatex(value: str) -> str:
-    value = _LATEX_ACCENT.sub(r"\1", value)
-    value = value.replace("\\&", "&").replace("--", "-")
-    return re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
-
-
-def _bib_citation(entry: dict[str, str]) -> Citation:
-    authors = re.split(r"\s+and\s+", entry["author"]) if entry.get("author") else []
-    pmid = entry.get("pmid") or (entry.get("eprint") if "pubmed" in entry.get("eprinttype", "")
-                                 else None)
+    authors = [_one_line(a) for a in entry.get("author") or []]
+    pmid = text("pmid") or (text("eprint") if "pubmed" in (text("eprinttype") or "") else None)
+    pages = text("pages")
     return citation_from_fields(
-        title=entry.get("title"), authors=authors,
-        journal=entry.get("journal") or entry.get("journaltitle"),
-        year=entry.get("year") or entry.get("date"), volume=entry.get("volume"),
-        issue=entry.get("number") or entry.get("issue"), pages=entry.get("pages"),
-        doi=entry.get("doi"), pmid=pmid)
+        title=text("title"), authors=authors, journal=text("journal", "journaltitle"),
+        year=text("year", "date"), volume=text("volume"), issue=text("number", "issue"),
+        pages=re.sub(r"\s*[\u2010-\u2015-]+\s*", "-", pages) if pages else None,
+        doi=text("doi"), pmid=pmid)
+
+
+def _one_line(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
 
 
 # ---------------------------------------------------------------------------------------------

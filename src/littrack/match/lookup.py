@@ -8,6 +8,7 @@ page. The matcher then weighs the few candidates left.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -65,11 +66,14 @@ def candidate_papers(con: duckdb.DuckDBPyConnection, citation: Citation) -> list
 
 
 def _surname_word(citation: Citation) -> str | None:
-    """The longest word of the first author's last name ("van Hilten MJ" -> "hilten")."""
+    """The longest word of the first author's last name ("van Hilten MJ" -> "hilten",
+    "Raikou" -> "raikou": a name without initials is all surname)."""
     if not citation.authors:
         return None
-    last = citation.authors[0].rsplit(" ", 1)[0] if " " in citation.authors[0] else ""
-    words = f.tokens(last)
+    parts = citation.authors[0].split()
+    if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,4}", parts[-1]):
+        parts = parts[:-1]
+    words = f.tokens(" ".join(parts))
     return max(words, key=len) if words else None
 
 

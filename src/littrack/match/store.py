@@ -49,7 +49,8 @@ class RematchSummary:
 @dataclass(frozen=True, slots=True)
 class SeedStatus:
     """One seed as the `seed_citations` view shows it; `evidence` is the one-line reason,
-    `fields` the per-field evidence."""
+    `fields` the per-field evidence, `merges` the dedup merges the seed's record took part in
+    (`dedup_clusters.evidence`: records compared, reason, per-field evidence)."""
 
     number: int
     citation: str
@@ -59,6 +60,7 @@ class SeedStatus:
     evidence: str
     fields: dict
     paper_title: str | None
+    merges: tuple[dict, ...] = ()
 
 
 def refresh_matches(con: duckdb.DuckDBPyConnection, seeds: Sequence[str],
@@ -137,13 +139,16 @@ def unmatched_citations(con: duckdb.DuckDBPyConnection, seeds: Sequence[str]) ->
 def seed_statuses(con: duckdb.DuckDBPyConnection) -> list[SeedStatus]:
     """The seeds in order, with their current match."""
     rows = con.execute(
-        "SELECT ref_no, citation, status, pmid, score, evidence, paper_title "
-        "FROM seed_citations ORDER BY ref_no").fetchall()
+        "SELECT s.ref_no, s.citation, s.status, s.pmid, s.score, s.evidence, s.paper_title,"
+        " c.evidence FROM seed_citations s"
+        " LEFT JOIN dedup_clusters c ON c.member_key = 'known:' || s.citation_id"
+        " ORDER BY s.ref_no").fetchall()
     statuses = []
-    for number, citation, status, pmid, score, evidence, title in rows:
+    for number, citation, status, pmid, score, evidence, title, merges in rows:
         evidence = json.loads(evidence) if evidence else {}
         statuses.append(SeedStatus(number, citation, status, pmid, score,
-                                   evidence.get("reason", ""), evidence.get("fields", {}), title))
+                                   evidence.get("reason", ""), evidence.get("fields", {}), title,
+                                   tuple(json.loads(merges)) if merges else ()))
     return statuses
 
 
