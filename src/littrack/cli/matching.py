@@ -35,7 +35,7 @@ def known_import(
         summary = import_known(db.con, file)
     console.print(f"{summary.read} citations read from {file} ({summary.new} new): "
                   f"{summary.matched} matched, {summary.ambiguous} ambiguous, "
-                  f"{summary.not_found} not found yet")
+                  f"{summary.not_found} not found yet", soft_wrap=True, highlight=False)
 
 
 @app.command("match")
