@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> None:
     except LittrackError as exc:
         console_error(str(exc))
         sys.exit(exc.exit_code)
+    except SystemExit:
+        raise  # click's own exits, and commands that ended as they meant to
     except BaseException as exc:
         stop = as_stop(exc)
         if stop is None:

@@ -1,0 +1,160 @@
+"""The ranking engine: papers' features built once, scores recomputed from the labels so far.
+
+No labelled include *and* exclude yet: a paper scores its cosine similarity to the centroid of
+the prior texts and the papers labelled relevant. From then on a linear SVM learns from the
+labels, the prior texts as extra relevant examples and every unlabelled paper as a weak
+exclude (most papers in a queue are irrelevant; without them, a model trained on the first few
+excludes, which are all close to the topic, would learn that the topic itself is irrelevant).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.svm import LinearSVC
+
+from littrack.rank.features import fit_vectorizer, topic_rows
+
+MODEL_VERSION = "tfidf-1-2gram+prior-centroid+linear-svm/1"
+
+# decision -> (target, weight). "maybe" is a weak include: a reviewer who cannot exclude on the
+# abstract sends the paper to full text, so papers like it deserve an early look, but many
+# maybes end up excluded, so it teaches the model half as much as an include.
+LABELS: dict[str, tuple[int, float]] = {"include": (1, 1.0), "maybe": (1, 0.5), "exclude": (0, 1.0)}
+UNLABELLED_WEIGHT = 0.1  # an unlabelled paper is a weak exclude
+WHY_TERMS = 3
+WHY_CANDIDATES = 12  # top-contributing features looked at to find WHY_TERMS distinct ones
+LIKE_PRIOR_SIMILARITY = 0.25  # "like seed 4" in the why when the paper is at least this close
+
+
+class UnknownLabel(ValueError):
+    """A label that is not one of `LABELS`."""
+
+
+@dataclass(frozen=True)
+class PriorText:
+    """A text that says what the review is about, and where it came from ("seed 4").
+
+    `weight` is its share of the zero-decision prior (`prior_texts` gives the criteria, the
+    query and all known papers together one share each, so a long library of known papers does
+    not drown the criteria). Once decisions exist, every prior text is one relevant example.
+    """
+
+    source: str
+    text: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Scores in [0, 1] for the ranker's papers (higher: more likely relevant), in `ids` order."""
+
+    ranker: Ranker
+    scores: np.ndarray
+    weights: np.ndarray  # per feature: what raised a paper's score
+    labelled: int  # how many labels the scores learned from
+
+    def by_id(self) -> dict[Hashable, float]:
+        return dict(zip(self.ranker.ids, self.scores.tolist()))
+
+    def order(self) -> list[Hashable]:
+        """Every id, best first; ties keep the input order."""
+        return [self.ranker.ids[i] for i in np.argsort(-self.scores, kind="stable")]
+
+    def why(self, paper_id: Hashable) -> str:
+        """The terms that raised the paper's score most, and the prior text it is most like."""
+        return self.ranker.explain(self.ranker.position(paper_id), self.weights)
+
+
+class Ranker:
+    """Built once from the papers to rank and the prior texts; `rescore` after each decision."""
+
+    def __init__(self, ids: Sequence[Hashable], texts: Sequence[str], prior: Sequence[PriorText] = ()):
+        if len(ids) != len(texts):
+            raise ValueError("one text per id")
+        self.ids = list(ids)
+        self._positions = {paper_id: i for i, paper_id in enumerate(self.ids)}
+        self.prior = list(prior)
+        names, rows = fit_vectorizer([*texts, *(p.text for p in self.prior)])
+        self._names = np.array(names, dtype=object)
+        self._papers = rows[: len(self.ids)]
+        self._prior_rows = topic_rows(rows[len(self.ids):], names)
+
+    def position(self, paper_id: Hashable) -> int:
+        return self._positions[paper_id]
+
+    def rescore(self, labels: Mapping[Hashable, str]) -> Ranking:
+        """Scores after these decisions (id -> include / maybe / exclude); ids not ranked here
+        are ignored."""
+        positions, targets, weights = [], [], []
+        for paper_id, label in labels.items():
+            if label not in LABELS:
+                raise UnknownLabel(f"unknown label {label!r} (expected one of {', '.join(LABELS)})")
+            if paper_id in self._positions:
+                positions.append(self._positions[paper_id])
+                target, weight = LABELS[label]
+                targets.append(target)
+                weights.append(weight)
+        return self.rescore_positions(np.array(positions, dtype=int), np.array(targets), np.array(weights))
+
+    def rescore_positions(self, positions: np.ndarray, targets: np.ndarray, weights: np.ndarray) -> Ranking:
+        """`rescore` by row position (what a simulation loop uses)."""
+        if 0 < targets.sum() < len(targets):
+            weight_vector, raw = self._learned(positions, targets, weights)
+            scores = 1.0 / (1.0 + np.exp(-raw))
+        else:
+            weight_vector = self._centroid(positions[targets == 1], weights[targets == 1])
+            scores = self._papers @ weight_vector
+        scores = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)  # float32 rounding can pass 1
+        return Ranking(self, scores, weight_vector, len(positions))
+
+    def _centroid(self, positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        rows = sp.vstack([self._prior_rows, self._papers[positions]])
+        if rows.shape[0] == 0:
+            return np.zeros(self._papers.shape[1], dtype=np.float32)
+        row_weights = np.concatenate([[p.weight for p in self.prior], weights])
+        return np.asarray(rows.T @ row_weights, dtype=np.float32).ravel() / row_weights.sum()
+
+    def _learned(self, positions, targets, weights) -> tuple[np.ndarray, np.ndarray]:
+        unlabelled = np.ones(len(self.ids), dtype=bool)
+        unlabelled[positions] = False
+        n_prior, n_unlabelled = self._prior_rows.shape[0], int(unlabelled.sum())
+        rows = sp.vstack([self._prior_rows, self._papers[positions], self._papers[unlabelled]])
+        y = np.concatenate([np.ones(n_prior), targets, np.zeros(n_unlabelled)])
+        sample_weight = np.concatenate([np.ones(n_prior), weights, np.full(n_unlabelled, UNLABELLED_WEIGHT)])
+        model = LinearSVC(C=1.0, class_weight="balanced")
+        model.fit(rows, y, sample_weight=sample_weight)
+        return model.coef_.ravel().astype(np.float32), model.decision_function(self._papers)
+
+    def explain(self, position: int, weights: np.ndarray) -> str:
+        """Why the paper at `position` scores what it does under the feature `weights`."""
+        row = self._papers[position]
+        contributions = row.data * weights[row.indices]
+        best = [i for i in np.argsort(-contributions)[:WHY_CANDIDATES] if contributions[i] > 0]
+        terms = _distinct_terms([self._names[row.indices[i]] for i in best])[:WHY_TERMS]
+        parts = [", ".join(terms)] if terms else []
+        if self.prior:
+            similarity = (self._prior_rows @ row.T).toarray().ravel()
+            closest = int(np.argmax(similarity))
+            if similarity[closest] >= LIKE_PRIOR_SIMILARITY:
+                parts.append(f"like {self.prior[closest].source}")
+        return "; ".join(parts)
+
+
+def _distinct_terms(terms: list[str]) -> list[str]:
+    """Terms in order, a bigram standing in for the words of it already listed."""
+    chosen: list[str] = []
+    for term in terms:
+        words = set(term.split())
+        covered = [c for c in chosen if set(c.split()) <= words]
+        if any(words <= set(c.split()) for c in chosen):
+            continue
+        if covered:
+            chosen[chosen.index(covered[0])] = term
+            chosen = [c for c in chosen if c not in covered[1:]]
+        else:
+            chosen.append(term)
+    return chosen

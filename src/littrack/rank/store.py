@@ -1,0 +1,92 @@
+"""The nightly's ranking: every paper in the review queue scored, undecided ones stored.
+
+The prior comes from the warehouse (the papers the seed and known citations matched, the
+nightly query from `runs`) and from the `[review] criteria` text; the labels from the
+reviewers' decisions (`screening_status`). The table `relevance_scores` is replaced whole.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import duckdb
+
+from littrack.rank.features import paper_text, query_terms
+from littrack.rank.ranker import MODEL_VERSION, PriorText, Ranker
+
+log = logging.getLogger(__name__)
+
+_QUEUE = """
+SELECT q.pmid, q.title, q.abstract, q.keywords, q.mesh_terms, q.publication_types, s.decision
+FROM review_queue q LEFT JOIN screening_status s USING (pmid)
+ORDER BY q.pmid
+"""
+_KNOWN = """
+SELECT p.pmid, p.title, p.abstract, p.keywords, p.mesh_terms, p.publication_types, s.ref_no
+FROM known_papers k
+JOIN papers p USING (pmid)
+LEFT JOIN (SELECT pmid, min(ref_no) AS ref_no FROM seed_citations WHERE status = 'matched'
+           GROUP BY pmid) s USING (pmid)
+ORDER BY s.ref_no NULLS LAST, p.pmid
+"""
+_LAST_QUERY = "SELECT query FROM runs WHERE query_key IS NOT NULL ORDER BY id DESC LIMIT 1"
+
+
+@dataclass(frozen=True, slots=True)
+class RelevanceRefresh:
+    scored: int  # undecided papers written to relevance_scores
+    decisions: int  # decided papers the model learned from
+    prior_texts: int
+
+
+def prior_texts(con: duckdb.DuckDBPyConnection, criteria: str = "") -> list[PriorText]:
+    """What the review is about before any decision: criteria, query terms, known papers,
+    each kind one equal share of the prior."""
+    prior = [PriorText("criteria", criteria)] if criteria.strip() else []
+    query = con.execute(_LAST_QUERY).fetchone()
+    if query and query[0]:
+        prior.append(PriorText("the query", query_terms(query[0])))
+    known = con.execute(_KNOWN).fetchall()
+    for pmid, *text, ref_no in known:
+        source = f"seed {ref_no}" if ref_no is not None else f"known paper {pmid}"
+        prior.append(PriorText(source, paper_text(*text), weight=1 / len(known)))
+    return prior
+
+
+def refresh_relevance(
+    con: duckdb.DuckDBPyConnection, run_id: int | None = None, criteria: str = ""
+) -> RelevanceRefresh:
+    """Rank the review queue from the prior and the decisions so far; replace relevance_scores."""
+    queue = con.execute(_QUEUE).fetchall()
+    prior = prior_texts(con, criteria)
+    labels = {pmid: decision for pmid, *_, decision in queue if decision is not None}
+    waiting = [pmid for pmid, *_, decision in queue if decision is None]
+    ranking = None
+    if waiting:
+        texts = [paper_text(*text) for _, *text, _ in queue]
+        ranking = Ranker([row[0] for row in queue], texts, prior).rescore(labels)
+    con.begin()
+    try:
+        con.execute("DELETE FROM relevance_scores")
+        if ranking is not None:
+            scores = ranking.by_id()
+            order = sorted(waiting, key=lambda pmid: -scores[pmid])  # stable: ties by PMID
+            con.execute(
+                "INSERT INTO relevance_scores"
+                " SELECT unnest($pmids), unnest($scores), unnest($ranks), unnest($whys),"
+                " $version, $decisions, $prior, current_timestamp, $run_id",
+                {
+                    "pmids": order, "scores": [scores[pmid] for pmid in order],
+                    "ranks": list(range(1, len(order) + 1)), "whys": [ranking.why(p) for p in order],
+                    "version": MODEL_VERSION, "decisions": len(labels), "prior": len(prior),
+                    "run_id": run_id,
+                },
+            )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    refresh = RelevanceRefresh(len(waiting), len(labels), len(prior))
+    log.info("relevance: %s", refresh)
+    return refresh
