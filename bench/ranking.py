@@ -9,18 +9,18 @@ ranker's features from scratch (the baseline, measured in the same run).
 
     python bench/ranking.py [--sets Nelson_2002 ...] [--seeds 1 2 3] [--papers 10000]
 
-ASReview runs as its own command, from its own virtualenv (it cannot share littrack's; see
-bench/asreview-requirements.txt): --asreview PATH, else `.venv-asreview/bin/asreview` when that
-exists, else `asreview` on PATH.
+ASReview comes with the bench extra (`pip install -e '.[test,bench]'`) and runs as
+`python -m asreview` of this same interpreter; --asreview COMMAND runs another one instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import shutil
+import importlib.util
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 import zipfile
@@ -36,7 +36,6 @@ from littrack.rank.simulate import read_criteria, read_labelled_records, screeni
 
 REPO = Path(__file__).resolve().parents[1]
 BENCHMARK = REPO.parent / "shared" / "ranking-benchmark"
-ASREVIEW_VENV = REPO / ".venv-asreview" / "bin" / "asreview"
 RANDOM_SHUFFLES = 20
 
 
@@ -45,7 +44,7 @@ def littrack_order(records, criteria: Path) -> list[int]:
     return screening_order(ranker, records.labels)
 
 
-def asreview_order(asreview: str, records_csv: Path, labels: np.ndarray, seed: int, workdir: Path) -> list[int]:
+def asreview_order(asreview: list[str], records_csv: Path, labels: np.ndarray, seed: int, workdir: Path) -> list[int]:
     """ASReview's screening order (priors first) until its last included record, then the rest."""
     data = workdir / "data.csv"
     with open(records_csv, newline="", encoding="utf-8") as source, open(data, "w", newline="", encoding="utf-8") as target:
@@ -54,7 +53,7 @@ def asreview_order(asreview: str, records_csv: Path, labels: np.ndarray, seed: i
         writer.writerows((r["title"], r["abstract"], r["label_included"]) for r in csv.DictReader(source))
     project = workdir / f"seed{seed}.asreview"
     subprocess.run(
-        [asreview, "simulate", str(data), "--n-prior-included", "1", "--n-prior-excluded", "1",
+        [*asreview, "simulate", str(data), "--n-prior-included", "1", "--n-prior-excluded", "1",
          "--prior-seed", str(seed), "--seed", str(seed), "--output", str(project)],
         cwd=workdir, check=True, capture_output=True,
     )
@@ -77,7 +76,7 @@ def mean_quality(qualities: list[OrderQuality]) -> OrderQuality:
     return OrderQuality(*np.mean([[q.wss95, q.recall10, q.atd] for q in qualities], axis=0))
 
 
-def quality_table(sets: list[str], seeds: list[int], asreview: str | None) -> None:
+def quality_table(sets: list[str], seeds: list[int], asreview: list[str] | None) -> None:
     methods = ("littrack", "ASReview", "random")
     results: dict[str, list[OrderQuality]] = {m: [] for m in methods}
     print("set                    N  incl | " + " | ".join(f"{m:>8} WSS@95  R@10%   ATD" for m in methods))
@@ -103,7 +102,7 @@ def quality_table(sets: list[str], seeds: list[int], asreview: str | None) -> No
     means = [_cells(mean_quality(results[m]) if results[m] else None) for m in methods]
     print(f"{'mean':32s} | " + " | ".join(means))
     if not asreview:
-        print("ASReview: no `asreview` command found (see bench/asreview-requirements.txt)")
+        print("ASReview: not installed here (pip install -e '.[test,bench]')")
 
 
 def _cells(quality: OrderQuality | None) -> str:
@@ -146,11 +145,15 @@ def main() -> None:
     parser.add_argument("--sets", nargs="*", default=sorted(p.name for p in BENCHMARK.iterdir() if p.is_dir()))
     parser.add_argument("--seeds", nargs="*", type=int, default=[1, 2, 3], help="ASReview seeds")
     parser.add_argument("--papers", type=int, default=10_000)
-    parser.add_argument("--asreview", default=None, help="the asreview command to run")
+    parser.add_argument("--asreview", default=None, help="another asreview command to run")
     args = parser.parse_args()
-    asreview = args.asreview or (str(ASREVIEW_VENV) if ASREVIEW_VENV.exists() else shutil.which("asreview"))
+    asreview = [args.asreview] if args.asreview else _same_environment_asreview()
     quality_table(args.sets, args.seeds, asreview)
     rerank_speed(args.papers)
+
+
+def _same_environment_asreview() -> list[str] | None:
+    return [sys.executable, "-m", "asreview"] if importlib.util.find_spec("asreview") else None
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ def add_reviewers(warehouse: Path, *names: str) -> None:
         store.close()
 
 
-def write_config(folder: Path, warehouse: Path, mode: str = "dual") -> Path:
+def write_config(folder: Path, warehouse: Path, mode: str = "dual", live_ranking: bool = True) -> Path:
     path = folder / "config.toml"
     path.write_text(
         '[pubmed]\nquery = "ketamine AND CRPS"\nemail = "tests@example.org"\n'
@@ -96,6 +96,7 @@ def write_config(folder: Path, warehouse: Path, mode: str = "dual") -> Path:
         f'[review]\nmode = "{mode}"\ninclude_words = ["ketamine", "complex regional pain syndrome"]\n'
         'exclude_words = ["placebo"]\n'
         'exclusion_reasons = ["not CRPS", "wrong design"]\n'
+        f"live_ranking = {str(live_ranking).lower()}\n"
     )
     return path
 

@@ -4,7 +4,11 @@ No labelled include *and* exclude yet: a paper scores its cosine similarity to t
 the prior texts and the papers labelled relevant. From then on a linear SVM learns from the
 labels, the prior texts as extra relevant examples and every unlabelled paper as a weak
 exclude (most papers in a queue are irrelevant; without them, a model trained on the first few
-excludes, which are all close to the topic, would learn that the topic itself is irrelevant).
+excludes, which are all close to the topic, would learn that the topic itself is irrelevant),
+weighted less the closer it is to the prior and the includes (`_unlike_relevant`: the unlabelled
+papers most like the relevant ones are the likeliest to be relevant themselves).
+The two classes are balanced on the labelled and prior rows only (`_labelled_balance`): the
+reviewer's own excludes keep their weight however many unlabelled papers there are.
 """
 
 from __future__ import annotations
@@ -18,13 +22,13 @@ from sklearn.svm import LinearSVC
 
 from littrack.rank.features import fit_vectorizer, topic_rows
 
-MODEL_VERSION = "tfidf-1-2gram+prior-centroid+linear-svm/1"
+MODEL_VERSION = "tfidf-1-2gram+prior-centroid+linear-svm/2"
 
 # decision -> (target, weight). "maybe" is a weak include: a reviewer who cannot exclude on the
 # abstract sends the paper to full text, so papers like it deserve an early look, but many
 # maybes end up excluded, so it teaches the model half as much as an include.
 LABELS: dict[str, tuple[int, float]] = {"include": (1, 1.0), "maybe": (1, 0.5), "exclude": (0, 1.0)}
-UNLABELLED_WEIGHT = 0.1  # an unlabelled paper is a weak exclude
+UNLABELLED_WEIGHT = 0.1  # an unlabelled paper is a weak exclude (at most this weight)
 WHY_TERMS = 3
 WHY_CANDIDATES = 12  # top-contributing features looked at to find WHY_TERMS distinct ones
 LIKE_PRIOR_SIMILARITY = 0.25  # "like seed 4" in the why when the paper is at least this close
@@ -124,10 +128,22 @@ class Ranker:
         n_prior, n_unlabelled = self._prior_rows.shape[0], int(unlabelled.sum())
         rows = sp.vstack([self._prior_rows, self._papers[positions], self._papers[unlabelled]])
         y = np.concatenate([np.ones(n_prior), targets, np.zeros(n_unlabelled)])
-        sample_weight = np.concatenate([np.ones(n_prior), weights, np.full(n_unlabelled, UNLABELLED_WEIGHT)])
-        model = LinearSVC(C=1.0, class_weight="balanced")
+        relevant = targets == 1
+        sample_weight = np.concatenate([
+            np.ones(n_prior), weights,
+            UNLABELLED_WEIGHT * self._unlike_relevant(unlabelled, positions[relevant], weights[relevant]),
+        ])
+        model = LinearSVC(C=1.0, class_weight=_labelled_balance(y[: n_prior + len(positions)]))
         model.fit(rows, y, sample_weight=sample_weight)
         return model.coef_.ravel().astype(np.float32), model.decision_function(self._papers)
+
+    def _unlike_relevant(self, unlabelled: np.ndarray, relevant: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Per unlabelled paper, 1 for the one least like the prior and the includes, down to 0
+        for the most alike (by rank): the closer a paper is to what is known to be relevant, the
+        less it is taken for an exclude."""
+        closeness = np.asarray(self._papers[unlabelled] @ self._centroid(relevant, weights)).ravel()
+        ranks = np.argsort(np.argsort(closeness, kind="stable"))
+        return 1.0 - ranks / max(len(ranks) - 1, 1)
 
     def explain(self, position: int, weights: np.ndarray) -> str:
         """Why the paper at `position` scores what it does under the feature `weights`."""
@@ -142,6 +158,14 @@ class Ranker:
             if similarity[closest] >= LIKE_PRIOR_SIMILARITY:
                 parts.append(f"like {self.prior[closest].source}")
         return "; ".join(parts)
+
+
+def _labelled_balance(labelled_targets: np.ndarray) -> dict[int, float]:
+    """Class weights that balance the labelled (and prior) rows. Counting the unlabelled weak
+    excludes as well ("balanced") would make the exclude class weigh almost nothing per row,
+    so the reviewer's own excludes would hardly count."""
+    n, relevant = len(labelled_targets), int(labelled_targets.sum())
+    return {1: n / (2 * relevant), 0: n / (2 * (n - relevant))}
 
 
 def _distinct_terms(terms: list[str]) -> list[str]:

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
-from littrack.config import Config
+from littrack.config import Config, review_criteria
 from littrack.review.app import create_app
 from littrack.review.auth import Sessions
 from littrack.review.catalog import CatalogWatcher
+from littrack.review.live_rank import LiveReranker
 from littrack.review.service import ReviewService
 from littrack.review.store import ReviewStore
 from littrack.review.sync import DecisionSync
@@ -32,7 +33,8 @@ def review_store(config: Config) -> ReviewStore:
 
 @contextmanager
 def review_server(config: Config) -> Iterator[ReviewServer]:
-    """The app over the configured warehouse; the decision export runs while this is open."""
+    """The app over the configured warehouse; the decision export and the live re-ranking run
+    while this is open."""
     files = WarehouseFiles.beside(config.warehouse.path)
     catalog = CatalogWatcher(files.published)
     store = ReviewStore(files.review_db)
@@ -41,9 +43,14 @@ def review_server(config: Config) -> Iterator[ReviewServer]:
         sync = DecisionSync(store, files.decisions_export)
         service.after_commit.append(lambda event: sync.changed())
         sync.start()
+        reranker = LiveReranker(service, review_criteria(config.review))
+        if config.review.live_ranking:
+            service.after_commit.append(lambda event: reranker.changed())
+            reranker.start()
         try:
             yield ReviewServer(create_app(service, Sessions(store)), service, sync)
         finally:
+            reranker.stop()
             sync.stop()
     finally:
         store.close()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from littrack.config import ReviewSettings
 from littrack.review.catalog import FACET_COLUMNS, Catalog, CatalogWatcher, Cluster
 from littrack.review.errors import InvalidDecision
+from littrack.review.live_rank import LiveRanking
 from littrack.review.screening import DECISIONS, UNDECIDED, ClusterScreening, screen_clusters
 from littrack.review.store import DecisionEvent, NewEvent, ReviewStore
 
@@ -51,9 +52,11 @@ class ReviewService:
         self.catalog = catalog
         self.settings = settings
         self.required_reviewers = 2 if settings.mode == "dual" else 1
-        # called after every committed event: the decision export, later the re-ranking hook
-        # (littrack.rank) — the one place where "a decision was made" is announced
+        # called after every committed event: the decision export and the live re-ranking
+        # (`live_rank.LiveReranker`) — the one place where "a decision was made" is announced
         self.after_commit: list[Callable[[DecisionEvent], None]] = []
+        # the queue re-scored since the snapshot, set by `LiveReranker` (None: the snapshot's order)
+        self.live_ranking: LiveRanking | None = None
         self._events: list[DecisionEvent] = store.events()
         self._screened: Screened | None = None
         self._lock = threading.Lock()
@@ -74,10 +77,11 @@ class ReviewService:
         if query.filter not in FILTERS:
             raise InvalidDecision(f"unknown filter {query.filter!r}; use one of {', '.join(FILTERS)}")
         screened = self.screened()
+        live = self._live(screened.catalog)
         terms = query.text.casefold().split()
         counts = dict.fromkeys(FILTERS, 0)
         matched = []
-        for cluster in screened.catalog.clusters:
+        for cluster in live.clusters if live else screened.catalog.clusters:
             if terms and not all(term in cluster.search_text for term in terms):
                 continue
             if query.facets and any(
@@ -92,15 +96,16 @@ class ReviewService:
                 matched.append((cluster, view))
         page = matched[query.offset: query.offset + query.limit]
         return {
-            "items": [self._item(cluster, view) for cluster, view in page],
+            "items": [self._item(cluster, view, live) for cluster, view in page],
             "total": len(matched),
             "counts": counts,
+            "ranking_version": live.version if live else 0,  # 0: the nightly's order
         }
 
     def paper(self, reviewer: str, pmid: int) -> dict:
         screened = self.screened()
         cluster = self._cluster(screened.catalog, pmid)
-        item = self._item(cluster, self._view(reviewer, screened.of(cluster)))
+        item = self._item(cluster, self._view(reviewer, screened.of(cluster)), self._live(screened.catalog))
         paper = cluster.representative
         item.update(
             abstract_sections=paper.abstract_sections(),
@@ -197,15 +202,23 @@ class ReviewService:
 
     # ---- what one reviewer may see ----
 
+    def settled(self, screening: ClusterScreening) -> bool:
+        """Screening is complete (enough reviewers, or resolved): everybody may see the outcome."""
+        return screening.resolved or len(screening.by_reviewer) >= self.required_reviewers
+
+    def _live(self, catalog: Catalog) -> LiveRanking | None:
+        live = self.live_ranking
+        return live if live is not None and live.catalog is catalog else None
+
     def _view(self, reviewer: str, screening: ClusterScreening) -> dict:
         mine = screening.by_reviewer.get(reviewer)
-        complete = screening.resolved or len(screening.by_reviewer) >= self.required_reviewers
+        complete = self.settled(screening)
         if mine is None and not complete:
             return {"status": "undecided", "mine": None, "screening": None}
         status = screening.status if complete else "awaiting"  # only I decided, in dual mode
         return {"status": status, "mine": mine, "screening": screening}
 
-    def _item(self, cluster: Cluster, view: dict) -> dict:
+    def _item(self, cluster: Cluster, view: dict, live: LiveRanking | None = None) -> dict:
         paper = cluster.representative
         mine: DecisionEvent | None = view["mine"]
         screening: ClusterScreening | None = view["screening"]
@@ -243,6 +256,8 @@ class ReviewService:
                 item[column] = extra[column] if column != "tag_chips" else list(extra[column] or ())
         if "relevance" in extra:
             item["relevance"] = cluster.relevance  # what the queue is ordered by
+        if live is not None:
+            item.update(relevance=live.relevance[cluster.cluster_id], relevance_why=live.why(cluster))
         return item
 
 

@@ -10,11 +10,11 @@ crash reach the analysts too; many segments are compacted into one.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
 import duckdb
 
+from littrack.review.background import BackgroundLoop
 from littrack.review.store import ReviewStore
 from littrack.warehouse.decisions_export import (
     append_decisions,
@@ -31,31 +31,19 @@ RETRY_SECONDS = 5.0
 COMPACT_AFTER_SEGMENTS = 100
 
 
-class DecisionSync:
+class DecisionSync(BackgroundLoop):
     def __init__(self, store: ReviewStore, export_path: Path, debounce_seconds: float = DEBOUNCE_SECONDS):
+        super().__init__("decision-export")
         self.store = store
         self.export_path = Path(export_path)
         self.debounce_seconds = debounce_seconds
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
         self._exported = 0
-        self._thread = threading.Thread(target=self._loop, name="decision-export", daemon=True)
 
     def start(self) -> None:
         self._exported = exported_up_to(self.export_path)  # reconcile: it may lag after a crash
         self.export_now()
         remove_superseded(self.export_path)
         self._thread.start()
-
-    def changed(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        """Write what is pending, then end the thread."""
-        self._stopping.set()
-        self._wake.set()
-        if self._thread.is_alive():
-            self._thread.join()
 
     def export_now(self) -> None:
         events = self.store.events(after_event_id=self._exported)

@@ -15,12 +15,14 @@ const state = {
   paper: null,
   history: [], // pmids decided on this page, for u(ndo)
   resolving: false,
+  rankingVersion: 0, // the server's live re-ranking the list shows (0: the nightly's order)
   pendingDecision: null, // "exclude" while the reason picker is open
   highlight: (text) => document.createTextNode(text || ""),
 };
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 100;
+const RERANK_DELAY_MS = 1000; // the server re-ranks ~0.1-0.5 s after a decision
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -134,11 +136,26 @@ async function loadQueue(keepPmid) {
   const data = await api("GET", queueUrl(0, PAGE));
   state.items = data.items;
   state.total = data.total;
+  state.rankingVersion = data.ranking_version;
   renderFilters(data.counts);
   const keep = state.items.findIndex((item) => item.pmid === keepPmid);
   state.index = keep >= 0 ? keep : 0;
   renderQueue();
   await openCurrent();
+}
+
+// After decisions: the paper in front of the reviewer stays first, the re-ranked rest follows.
+async function showReranked() {
+  const data = await api("GET", queueUrl(0, PAGE));
+  if (data.ranking_version === state.rankingVersion || state.filter !== "undecided") return;
+  const current = state.items[state.index];
+  const rest = data.items.filter((item) => !current || item.pmid !== current.pmid);
+  state.items = current ? [current, ...rest] : rest;
+  state.index = 0;
+  state.total = data.total;
+  state.rankingVersion = data.ranking_version;
+  renderQueue();
+  if (!current) await openCurrent();
 }
 
 async function loadMore() {
@@ -395,6 +412,7 @@ async function afterChange(pmid, advance) {
   }
   refreshCounts();
   setTimeout(renderPrisma, 1500); // the counts come from the analysts' views, a moment behind
+  if (state.filter === "undecided") setTimeout(showReranked, RERANK_DELAY_MS);
   if (advance && position === state.index && state.index < state.items.length - 1) await move(1);
   else await select(state.index);
 }
