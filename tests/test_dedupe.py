@@ -131,11 +131,13 @@ def test_unreadable_csv_is_a_clear_error(tmp_path):
 
 
 def _dedup_block_of_migration() -> str:
-    """The dedup tables as 002 creates them, with what 007 adds (per-field evidence)."""
+    """The dedup tables as 002 creates them, with what 007 adds (per-field evidence) and 008
+    (what the last refresh saw, blocking keys, cluster id history)."""
     migrations = files("littrack.warehouse").joinpath("migrations")
     sql = migrations.joinpath("002_matching.sql").read_text()
     block = sql.split("-- ---- BEGIN dedup")[1].split("-- ---- END dedup")[0].split("\n", 1)[1]
-    return block + migrations.joinpath("007_matching.sql").read_text()
+    return block + "".join(migrations.joinpath(name).read_text()
+                           for name in ("007_matching.sql", "008_incremental.sql"))
 
 
 def test_refresh_clusters_stores_clusters_and_links(tmp_path):
@@ -157,6 +159,9 @@ def test_refresh_clusters_stores_clusters_and_links(tmp_path):
     ])
     con.execute("INSERT INTO known_citations VALUES (7, 'seed', ?, ['Sigtermans MJ'], 'Pain', "
                 "2009, '145', '3', '304-311', NULL, NULL, NULL, NULL)", [PAPER.title])
+    # what incremental dedup reads of `records`: each current record's content hash
+    con.execute("CREATE TABLE records AS SELECT pmid, md5(title) AS content_hash, false AS deleted"
+                " FROM papers")
     summary = refresh_clusters(con, run_id=5)
     assert (summary.records, summary.clusters, summary.links) == (3, 2, 2)
     rows = con.execute("SELECT cluster_id, member_key, source, run_id FROM dedup_clusters "

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from itertools import combinations
-from typing import Hashable, Iterator, Sequence
+from typing import Hashable, Iterator, Mapping, Sequence
 
 from littrack.match.evidence import Profile
 
 MAX_BLOCK = 40  # blocks up to this size are compared in full
 WINDOW = 8  # neighbours compared in a bigger block, sorted by title
 _EDGE_WORDS = 4
-_RARE_WORDS = 3
+RARE_WORDS = 3  # a record's rarest title words; two shared make a candidate pair
 _SHORT_WORDS = {"the", "and", "for", "with", "from", "its", "are", "was", "were", "into", "after",
                 "between", "during", "versus", "than", "who", "not", "but", "can", "our"}
 
@@ -29,6 +29,13 @@ def _content_words(title: str) -> list[str]:
 
 
 def _keys(profile: Profile, document_frequency: Counter) -> Iterator[Hashable]:
+    yield from _set_free_keys(profile)
+    for pair in combinations(sorted(rarest_words(profile, document_frequency)), 2):
+        yield "rare", pair
+
+
+def _set_free_keys(profile: Profile) -> Iterator[tuple]:
+    """The keys that depend on the record alone (not on the words of the whole set)."""
     for name, value in (("doi", profile.doi), ("pmid", profile.pmid), ("pmcid", profile.pmcid)):
         if value is not None:
             yield name, value
@@ -36,9 +43,6 @@ def _keys(profile: Profile, document_frequency: Counter) -> Iterator[Hashable]:
     if len(words) >= 3:
         yield "start", " ".join(words[:_EDGE_WORDS])
         yield "end", " ".join(words[-_EDGE_WORDS:])
-    rare = sorted(set(_content_words(profile.title)), key=lambda w: (document_frequency[w], w))
-    for pair in combinations(sorted(rare[:_RARE_WORDS]), 2):
-        yield "rare", pair
     if profile.pages is not None:
         page = profile.pages.first_number
         if profile.authors:
@@ -47,9 +51,31 @@ def _keys(profile: Profile, document_frequency: Counter) -> Iterator[Hashable]:
             yield "volume-page", profile.volume, page
 
 
-def candidate_pairs(profiles: Sequence[Profile]) -> set[tuple[int, int]]:
-    """Index pairs (i < j) of profiles worth comparing."""
-    document_frequency = Counter(w for p in profiles for w in set(_content_words(p.title)))
+def rarest_words(profile: Profile, document_frequency: Mapping[str, int]) -> list[str]:
+    """The title's rarest content words: two records sharing two of them are compared."""
+    return sorted(set(_content_words(profile.title)),
+                  key=lambda w: (document_frequency.get(w, 0), w))[:RARE_WORDS]
+
+
+def stored_keys(profile: Profile) -> list[str]:
+    """The keys kept with a record in the warehouse (`dedup_keys`): those of the record alone,
+    and one `word:` key per title content word, from which rare words are counted."""
+    keys = {":".join(str(part) for part in key) for key in _set_free_keys(profile)}
+    keys.update(f"word:{w}" for w in _content_words(profile.title))
+    return sorted(keys)
+
+
+def word_frequency(profiles: Sequence[Profile]) -> Counter:
+    """In how many of the records each title content word occurs."""
+    return Counter(w for p in profiles for w in set(_content_words(p.title)))
+
+
+def candidate_pairs(profiles: Sequence[Profile],
+                    document_frequency: Mapping[str, int] | None = None) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of profiles worth comparing; rare words are counted among the
+    profiles unless `document_frequency` (over a bigger set they belong to) is given."""
+    if document_frequency is None:
+        document_frequency = word_frequency(profiles)
     blocks: dict[Hashable, list[int]] = defaultdict(list)
     for index, profile in enumerate(profiles):
         for key in _keys(profile, document_frequency):

@@ -158,9 +158,10 @@ def related(records: Iterable[BibRecord]) -> list[Link]:
     return dedupe_with_links(records)[1]
 
 
-def dedupe_with_links(records: Iterable[BibRecord]) -> tuple[list[Cluster], list[Link]]:
-    """`dedupe` and `related` in one pass over the records."""
-    profiles, verdicts = _judge(records)
+def dedupe_with_links(records: Iterable[BibRecord], pairing: Pairing = candidate_pairs
+                      ) -> tuple[list[Cluster], list[Link]]:
+    """`dedupe` and `related` in one pass over the records (`pairing`: see `_judge`)."""
+    profiles, verdicts = _judge(records, pairing)
     clusters = _clusters(profiles, verdicts)
     return clusters, _links(profiles, verdicts, clusters)
 

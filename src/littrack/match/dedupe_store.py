@@ -2,27 +2,45 @@
 force → `dedup_clusters` and `record_links` (the dedup block of 002_matching.sql). Links are
 both the engine's (from titles: "Erratum: ...") and PubMed's own CommentsCorrections between
 stored papers (kind `pubmed:ErratumFor`, `pubmed:RetractionIn`, ...). Each member row keeps the
-per-field evidence of the merges it took part in. Each refresh replaces both tables in one
-transaction."""
+per-field evidence of the merges it took part in.
+
+Incremental (issue 11): only records new, changed or gone since the last refresh
+(`changes.pending_changes`) are looked at. Their blocking keys are kept in `dedup_keys`; the
+engine runs again over them, the records sharing a key with them, and every member of the
+clusters those touch (and of clusters linked to those), and the result replaces just those
+rows. Cluster ids come from `cluster_ids.assign_ids`: stable for life, merges and splits
+recorded in `dedup_cluster_events`. A refresh changes nothing when nothing changed.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 
-from littrack.match.dedupe import BibRecord, dedupe_with_links
+from littrack.match.blocking import RARE_WORDS, candidate_pairs, stored_keys
+from littrack.match.changes import Changes, mark_processed, pending_changes
+from littrack.match.cluster_ids import Assignment, assign_ids, member_order
+from littrack.match.dedupe import BibRecord, Cluster, Link, dedupe_with_links, profile
+from littrack.warehouse.transaction import transaction
 
-_PAPERS = """SELECT 'pmid:' || pmid, 'pubmed', title, pub_year, authors, coalesce(journal_iso, journal),
-                    volume, issue, pages, doi, pmid, pmcid, publication_types FROM papers"""
+_RECORDS = """SELECT * FROM (
+    SELECT 'pmid:' || pmid AS member_key, 'pubmed', title, pub_year, authors,
+           coalesce(journal_iso, journal), volume, issue, pages, doi, pmid, pmcid,
+           publication_types FROM papers
+    UNION ALL
+    SELECT 'known:' || id, source, title, pub_year, authors, journal, volume, issue, pages,
+           doi, pmid, pmcid, [] FROM known_citations WHERE retired_at IS NULL)
+WHERE member_key IN (SELECT unnest(?::VARCHAR[]))"""
 # PubMed's own CommentsCorrections between two stored papers: "a ErratumFor b", "a CommentOn b"
 _PUBMED_LINKS = """
-    SELECT DISTINCT 'pmid:' || p.pmid, 'pmid:' || link.pmid, 'pubmed:' || link.ref_type
+    SELECT DISTINCT 'pmid:' || p.pmid AS a, 'pmid:' || link.pmid AS b, 'pubmed:' || link.ref_type AS kind
     FROM papers p,
          unnest(from_json(p.record_json -> 'comments_corrections',
                           '[{"ref_type": "VARCHAR", "pmid": "BIGINT"}]')) AS t(link)
     WHERE link.pmid IN (SELECT pmid FROM papers)"""
-_KNOWN = """SELECT 'known:' || id, source, title, pub_year, authors, journal, volume, issue, pages,
-                   doi, pmid, pmcid, [] FROM known_citations WHERE retired_at IS NULL"""
+_FULL_REBUILD_SHARE = 0.25  # more records changed than this share: recompute them all
+_BIG_BLOCK = 200  # a key this common (a stock title opening) does not pull its block in
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,41 +51,184 @@ class DedupeSummary:
     links: int
 
 
-def warehouse_records(con) -> list[tuple[str, BibRecord]]:
-    """(source, record) for every current paper and every known citation still in force."""
-    return [
-        (source, BibRecord(id=key, title=title or "", year=year, authors=tuple(authors or ()),
-                           journal=journal, volume=volume, issue=issue, pages=pages, doi=doi,
-                           pmid=pmid, pmcid=pmcid, publication_types=tuple(types or ())))
-        for query in (_PAPERS, _KNOWN)
-        for (key, source, title, year, authors, journal, volume, issue, pages, doi, pmid, pmcid,
-             types) in con.execute(query).fetchall()
-    ]
-
-
 def refresh_clusters(con, run_id: int | None = None) -> DedupeSummary:
-    """Dedupe the warehouse's records and replace the stored clusters and links."""
-    sourced = warehouse_records(con)
-    source_of = {record.id: source for source, record in sourced}
-    records = [record for _, record in sourced]
-    clusters, links = dedupe_with_links(records)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM dedup_clusters")
-        con.execute("DELETE FROM record_links")
-        rows = [(c.id, member, source_of[member], c.reason, run_id,
-                 json.dumps(c.evidence_of(member)) if c.evidence else None)
-                for c in clusters for member in c.member_ids]
-        if rows:
-            con.executemany("INSERT INTO dedup_clusters (cluster_id, member_key, source, reason,"
-                            " run_id, evidence) VALUES (?, ?, ?, ?, ?, ?)", rows)
-        if links:
-            con.executemany("INSERT INTO record_links VALUES (?, ?, ?)",
-                            [(link.a, link.b, link.kind) for link in links])
-        con.execute(f"INSERT INTO record_links {_PUBMED_LINKS}")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    stored_links = con.execute("SELECT count(*) FROM record_links").fetchone()[0]
-    return DedupeSummary(len(records), len(clusters), len(records) - len(clusters), stored_links)
+    """Bring the stored clusters and links up to date with the warehouse's records."""
+    changes = pending_changes(con, "dedup")
+    if changes:
+        with transaction(con):  # or part of the night's
+            _recluster(con, changes, run_id)
+            mark_processed(con, "dedup")
+    records, clusters = con.execute(
+        "SELECT count(*), count(DISTINCT cluster_id) FROM dedup_clusters").fetchone()
+    links = con.execute("SELECT count(*) FROM record_links").fetchone()[0]
+    return DedupeSummary(records, clusters, records - clusters, links)
+
+
+def _recluster(con, changes: Changes, run_id: int | None) -> None:
+    scope = _scope(con, changes)
+    records = _records(con, sorted(scope - set(changes.removed)))
+    frequency = _word_frequency(con, records)
+    clusters, links = dedupe_with_links(records, partial(candidate_pairs,
+                                                         document_frequency=frequency))
+    old_id_of = dict(con.execute(
+        "SELECT member_key, cluster_id FROM dedup_clusters WHERE member_key IN "
+        "(SELECT unnest(?::VARCHAR[]))", [sorted(scope)]).fetchall())
+    seq = dict(con.execute("SELECT cluster_id, created_seq FROM dedup_cluster_ids").fetchall())
+    assignment = assign_ids([c.member_ids for c in clusters], old_id_of, seq, seq)
+    _write_clusters(con, clusters, assignment, records, sorted(scope), run_id)
+    renamed = {c.id: new_id for c, new_id in zip(clusters, assignment.ids)}
+    _write_links(con, [Link(renamed[l.a], renamed[l.b], l.kind) for l in links],
+                 set(old_id_of.values()) | set(assignment.ids))
+    _record_history(con, assignment, max(seq.values(), default=0), run_id)
+
+
+_Records = dict[BibRecord, str]  # each record and its source ("pubmed", "seed", "import")
+
+
+def _records(con, keys) -> _Records:
+    """The records with these member keys, in `member_order` (never in SELECT order)."""
+    rows = sorted(con.execute(_RECORDS, [list(keys)]).fetchall(), key=lambda row: member_order(row[0]))
+    return dict(
+        (BibRecord(id=key, title=title or "", year=year, authors=tuple(authors or ()),
+                   journal=journal, volume=volume, issue=issue, pages=pages, doi=doi,
+                   pmid=pmid, pmcid=pmcid, publication_types=tuple(types or ())), source)
+        for (key, source, title, year, authors, journal, volume, issue, pages, doi, pmid, pmcid,
+             types) in rows)
+
+
+def _store_keys(con, keys: tuple[str, ...], records: _Records) -> None:
+    con.execute("DELETE FROM dedup_keys WHERE member_key IN (SELECT unnest(?::VARCHAR[]))",
+                [list(keys)])
+    members, values = [], []
+    for record in records:
+        for key in stored_keys(profile(record)):
+            members.append(record.id)
+            values.append(key)
+    if members:
+        con.execute("INSERT INTO dedup_keys SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                    [members, values])
+
+
+def _scope(con, changes: Changes) -> set[str]:
+    """The records to dedupe again: the changed ones, those sharing a key with them as they
+    were and as they are (a stock key aside) or two of their rarest title words, and all
+    members of the clusters these are in or linked with. Past a share of the warehouse, all.
+    Updates `dedup_keys` on the way."""
+    seen = con.execute("SELECT count(*) FROM stage_inputs WHERE stage = 'dedup'").fetchone()[0]
+    everything = len(changes.keys) > _FULL_REBUILD_SHARE * max(seen, 1)
+    seeds = set(changes.keys) if everything else _neighbours(con, changes.keys)
+    _store_keys(con, changes.keys, _records(con, changes.present))
+    if everything:
+        return seeds | {k for (k,) in con.execute(
+            "SELECT member_key FROM stage_inputs WHERE stage = 'dedup'").fetchall()}
+    seeds |= _neighbours(con, changes.present)
+    return {k for (k,) in con.execute("""
+        WITH touched AS (SELECT DISTINCT cluster_id FROM dedup_clusters
+                         WHERE member_key IN (SELECT unnest($seeds::VARCHAR[]))),
+             linked AS (SELECT cluster_id FROM touched
+                        UNION SELECT b FROM record_links WHERE a IN (SELECT cluster_id FROM touched)
+                        UNION SELECT a FROM record_links WHERE b IN (SELECT cluster_id FROM touched))
+        SELECT member_key FROM dedup_clusters WHERE cluster_id IN (SELECT cluster_id FROM linked)
+        """, {"seeds": sorted(seeds)}).fetchall()} | seeds
+
+
+# records sharing a key, or two of the three rarest title words (as `blocking.rarest_words`
+# counts them), with one of `$keys` in `dedup_keys`
+_NEIGHBOURS = f"""
+WITH mine AS (SELECT member_key, key FROM dedup_keys
+              WHERE member_key IN (SELECT unnest($keys::VARCHAR[]))),
+     frequency AS (SELECT key, count(*) AS n FROM dedup_keys
+                   WHERE key IN (SELECT key FROM mine WHERE key LIKE 'word:%') GROUP BY key),
+     rare AS (SELECT member_key, key FROM (
+                 SELECT m.member_key, m.key,
+                        row_number() OVER (PARTITION BY m.member_key ORDER BY f.n, m.key) AS rank
+                 FROM mine m JOIN frequency f USING (key)) WHERE rank <= {RARE_WORDS}),
+     blocks AS (SELECT key FROM dedup_keys
+                WHERE key IN (SELECT key FROM mine WHERE key NOT LIKE 'word:%')
+                GROUP BY key HAVING count(*) <= {_BIG_BLOCK})
+SELECT member_key FROM dedup_keys WHERE key IN (SELECT key FROM blocks)
+UNION
+SELECT k.member_key FROM rare r JOIN dedup_keys k ON k.key = r.key
+GROUP BY r.member_key, k.member_key HAVING count(*) >= 2
+"""
+
+
+def _neighbours(con, keys) -> set[str]:
+    return {k for (k,) in con.execute(_NEIGHBOURS, {"keys": list(keys)}).fetchall()}
+
+
+def _word_frequency(con, records: _Records) -> dict[str, int]:
+    """In how many warehouse records each title word of `records` occurs."""
+    return {key[5:]: n for key, n in con.execute(
+        "SELECT key, count(*) FROM dedup_keys WHERE key IN (SELECT key FROM dedup_keys"
+        " WHERE key LIKE 'word:%' AND member_key IN (SELECT unnest(?::VARCHAR[]))) GROUP BY key",
+        [[record.id for record in records]]).fetchall()}
+
+
+def _insert(con, table: str, columns: dict[str, tuple[str, list]]) -> None:
+    """Insert rows given column by column (one statement, whatever the number of rows)."""
+    names = ", ".join(columns)
+    values = ", ".join(f"unnest(?::{kind}[])" for kind, _ in columns.values())
+    con.execute(f"INSERT INTO {table} ({names}) SELECT {values}",
+                [values for _, values in columns.values()])
+
+
+def _write_clusters(con, clusters: list[Cluster], assignment: Assignment,
+                    records: _Records, scope: list[str], run_id: int | None) -> None:
+    """Rewrite only the member rows that differ (a quiet refresh writes nothing)."""
+    source_of = {record.id: source for record, source in records.items()}
+    wanted = {member: (cluster_id, source_of[member], c.reason,
+                       json.dumps(c.evidence_of(member)) if c.evidence else None)
+              for c, cluster_id in zip(clusters, assignment.ids) for member in c.member_ids}
+    stored = {member: (cluster_id, source, reason, evidence) for member, cluster_id, source,
+              reason, evidence in con.execute(
+                  "SELECT member_key, cluster_id, source, reason, CAST(evidence AS VARCHAR) "
+                  "FROM dedup_clusters WHERE member_key IN (SELECT unnest(?::VARCHAR[]))",
+                  [scope]).fetchall()}
+    stale = sorted(m for m in stored if wanted.get(m) != stored[m])
+    fresh = sorted(m for m in wanted if wanted[m] != stored.get(m))
+    con.execute("DELETE FROM dedup_clusters WHERE member_key IN (SELECT unnest(?::VARCHAR[]))",
+                [stale])
+    if fresh:
+        _insert(con, "dedup_clusters", {
+            "cluster_id": ("VARCHAR", [wanted[m][0] for m in fresh]),
+            "member_key": ("VARCHAR", fresh),
+            "source": ("VARCHAR", [wanted[m][1] for m in fresh]),
+            "reason": ("VARCHAR", [wanted[m][2] for m in fresh]),
+            "run_id": ("BIGINT", [run_id] * len(fresh)),
+            "evidence": ("JSON", [wanted[m][3] for m in fresh])})
+
+
+def _write_links(con, links: list[Link], scope_ids: set[str]) -> None:
+    """The engine's links from or to the clusters recomputed, and PubMed's links, replaced by
+    what differs."""
+    con.execute("CREATE OR REPLACE TEMP TABLE wanted_links (a VARCHAR, b VARCHAR, kind VARCHAR)")
+    if links:
+        _insert(con, "wanted_links", {name: ("VARCHAR", [getattr(link, name) for link in links])
+                                      for name in ("a", "b", "kind")})
+    con.execute(f"INSERT INTO wanted_links {_PUBMED_LINKS}")
+    in_scope = ("(kind LIKE 'pubmed:%' OR a IN (SELECT unnest($ids::VARCHAR[]))"
+                " OR b IN (SELECT unnest($ids::VARCHAR[])))")
+    ids = {"ids": sorted(scope_ids)}
+    con.execute(f"DELETE FROM record_links r WHERE {in_scope} AND NOT EXISTS (SELECT 1 FROM "
+                f"wanted_links w WHERE (w.a, w.b, w.kind) = (r.a, r.b, r.kind))", ids)
+    con.execute("INSERT INTO record_links SELECT DISTINCT * FROM wanted_links w WHERE NOT EXISTS"
+                " (SELECT 1 FROM record_links r WHERE (w.a, w.b, w.kind) = (r.a, r.b, r.kind))")
+    con.execute("DROP TABLE temp.wanted_links")
+
+
+def _record_history(con, assignment: Assignment, last_seq: int, run_id: int | None) -> None:
+    if assignment.created:
+        created = list(assignment.created)
+        _insert(con, "dedup_cluster_ids", {
+            "cluster_id": ("VARCHAR", created),
+            "created_seq": ("BIGINT", list(range(last_seq + 1, last_seq + 1 + len(created)))),
+            "created_run_id": ("BIGINT", [run_id] * len(created))})
+    if assignment.retired:
+        con.execute("UPDATE dedup_cluster_ids SET retired_run_id = ? WHERE cluster_id IN "
+                    "(SELECT unnest(?::VARCHAR[]))", [run_id, list(assignment.retired)])
+    if assignment.events:
+        con.executemany("INSERT INTO dedup_cluster_events (run_id, kind, cluster_id,"
+                        " other_cluster_id, members) VALUES (?, ?, ?, ?, ?)",
+                        [(run_id, e.kind, e.cluster_id, e.other_cluster_id, list(e.members))
+                         for e in assignment.events])

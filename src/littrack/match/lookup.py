@@ -31,8 +31,10 @@ class MatchOutputError(LittrackError):
     """The match results cannot be written where asked."""
 
 
-def candidate_papers(con: duckdb.DuckDBPyConnection, citation: Citation) -> list[Paper]:
-    """Papers in the warehouse's `papers` view that could be the cited one."""
+def candidate_papers(con: duckdb.DuckDBPyConnection, citation: Citation,
+                     among: list[int] | None = None) -> list[Paper]:
+    """Papers in the warehouse's `papers` view that could be the cited one (only those with
+    PMIDs `among`, if given)."""
     conditions, params = [], []
     if citation.pmid:
         conditions.append("pmid = ?")
@@ -57,9 +59,14 @@ def candidate_papers(con: duckdb.DuckDBPyConnection, citation: Citation) -> list
         params += [citation.volume, first_page.first.upper()]
     if not conditions:
         return []
+    restriction = ""
+    if among is not None:
+        restriction = " WHERE pmid IN (SELECT unnest(?::BIGINT[]))"
+        params.insert(0, among)
     rows = con.execute(
         f"SELECT {_PAPER_COLUMNS} FROM (SELECT *, lower(strip_accents(coalesce(title, '')))"
-        f" AS folded_title FROM papers) WHERE " + " OR ".join(f"({c})" for c in conditions),
+        f" AS folded_title FROM papers{restriction}) WHERE "
+        + " OR ".join(f"({c})" for c in conditions),
         params,
     ).fetchall()
     return [_paper(row) for row in rows]

@@ -18,8 +18,10 @@ import duckdb
 from littrack.match.citation_match import MatchResult
 from littrack.match.citations import Citation, parse_citation
 from littrack.match.known_files import read_known_file
-from littrack.match.lookup import match_in_warehouse
+from littrack.match.changes import Changes, mark_processed, pending_changes
+from littrack.match.lookup import candidate_papers, match_in_warehouse
 from littrack.match.search import find_candidate_pmids
+from littrack.warehouse.transaction import transaction
 
 __all__ = [  # find_candidate_pmids is the search module's, offered here beside the seeds
     "ImportSummary", "RematchSummary", "SeedStatus", "find_candidate_pmids", "import_known",
@@ -65,10 +67,15 @@ class SeedStatus:
 
 def refresh_matches(con: duckdb.DuckDBPyConnection, seeds: Sequence[str],
                     run_id: int | None = None) -> list[SeedStatus]:
-    """After a load: make the seeds those given and match them, match again every known
-    citation still unmatched, and return the seeds' status for the run report."""
-    sync_seeds(con, seeds, run_id=run_id)
-    rematch_known(con, run_id)
+    """After a load: make the seeds those given; match the seeds, and the known citations
+    still unmatched, again where the result can have changed (`citations_due`); return the seeds'
+    status for the run report. Recorded results are those a full re-match would record."""
+    with transaction(con):  # or part of the night's
+        _place_seeds(con, seeds, None)
+        changes = pending_changes(con, "match")
+        for citation_id in citations_due(con, changes):
+            _match_and_record(con, citation_id, _citation(con, citation_id), run_id)
+        mark_processed(con, "match")
     return seed_statuses(con)
 
 
@@ -76,12 +83,19 @@ def sync_seeds(con: duckdb.DuckDBPyConnection, citations: Sequence[str],
                source_file: str | None = None, run_id: int | None = None) -> list[MatchResult]:
     """Make the seed citations those given (numbered in order), match each, and return the
     results in that order. A seed no longer given is retired, with its match history kept."""
+    return [_match_and_record(con, citation_id, _citation(con, citation_id), run_id)
+            for citation_id in _place_seeds(con, citations, source_file)]
+
+
+def _place_seeds(con: duckdb.DuckDBPyConnection, citations: Sequence[str],
+                 source_file: str | None) -> list[int]:
+    """Store the seeds as given (numbered in order), retire the others; their ids in order."""
     texts = list(dict.fromkeys(c.strip() for c in citations if c.strip()))
     con.execute(
         "UPDATE known_citations SET retired_at = current_timestamp "
         "WHERE source = 'seed' AND retired_at IS NULL AND list_position(?, raw_text) IS NULL",
         [texts])
-    results = []
+    ids = []
     for ref_no, text in enumerate(texts, 1):
         citation_id = _known_id(con, "seed", text)
         if citation_id is None:
@@ -89,9 +103,28 @@ def sync_seeds(con: duckdb.DuckDBPyConnection, citations: Sequence[str],
         else:
             con.execute("UPDATE known_citations SET ref_no = ?, source_file = ?, retired_at = NULL"
                         " WHERE id = ?", [ref_no, source_file, citation_id])
-        citation = _citation(con, citation_id)
-        results.append(_match_and_record(con, citation_id, citation, run_id))
-    return results
+        ids.append(citation_id)
+    return ids
+
+
+def citations_due(con: duckdb.DuckDBPyConnection, changes: Changes) -> list[int]:
+    """The seeds and unmatched citations whose match can differ from the one recorded: the
+    citation is new or changed, its matched paper changed or went, a paper that went could
+    have been a candidate, or a new or changed paper is one of its candidates."""
+    if not changes:
+        return []
+    seeds = [i for (i,) in con.execute("SELECT id FROM known_citations WHERE source = 'seed'"
+                                       " AND retired_at IS NULL ORDER BY id").fetchall()]
+    eligible = sorted(set(seeds) | set(_unmatched_ids(con)))
+    if changes.pmids(removed=True):
+        return eligible
+    changed = set(changes.present)
+    touched = changes.pmids()
+    touched_set = set(touched)
+    named = dict(con.execute("SELECT citation_id, pmid FROM current_citation_matches").fetchall())
+    return [citation_id for citation_id in eligible
+            if f"known:{citation_id}" in changed or named.get(citation_id) in touched_set
+            or (touched and candidate_papers(con, _citation(con, citation_id), among=touched))]
 
 
 def import_known(con: duckdb.DuckDBPyConnection, path: Path,

@@ -7,13 +7,16 @@ reviewers' decisions (`screening_status`). The table `relevance_scores` is repla
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
 import duckdb
 
+from littrack.match.changes import remember_inputs, same_inputs
 from littrack.rank.features import paper_text, query_terms
 from littrack.rank.ranker import MODEL_VERSION, PriorText, Ranker
+from littrack.warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,23 @@ LEFT JOIN (SELECT pmid, min(ref_no) AS ref_no FROM seed_citations WHERE status =
 ORDER BY s.ref_no NULLS LAST, p.pmid
 """
 _LAST_QUERY = "SELECT query FROM runs WHERE query_key IS NOT NULL ORDER BY id DESC LIMIT 1"
+
+
+def _inputs_fingerprint(con: duckdb.DuckDBPyConnection, prior: list[PriorText]) -> str:
+    """Everything a scoring reads, cheaply: the queue's papers by content hash, the decision
+    events (append-only: their count and last id), the clusters decisions spread over, the
+    prior and the model."""
+    state = con.execute(_INPUTS).fetchone()
+    return hashlib.sha256(repr((state, prior, MODEL_VERSION)).encode()).hexdigest()
+
+
+_INPUTS = """
+SELECT (SELECT md5(string_agg(pmid || content_hash, ',' ORDER BY pmid)) FROM records
+        WHERE NOT deleted AND pmid NOT IN (SELECT pmid FROM known_papers)),
+       (SELECT count(*) || '/' || coalesce(max(event_id), 0) FROM decisions),
+       (SELECT md5(string_agg(cluster_id || member_key, ',' ORDER BY member_key))
+        FROM dedup_clusters)
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +77,23 @@ def prior_texts(con: duckdb.DuckDBPyConnection, criteria: str = "") -> list[Prio
 def refresh_relevance(
     con: duckdb.DuckDBPyConnection, run_id: int | None = None, criteria: str = ""
 ) -> RelevanceRefresh:
-    """Rank the review queue from the prior and the decisions so far; replace relevance_scores."""
-    queue = con.execute(_QUEUE).fetchall()
+    """Rank the review queue from the prior and the decisions so far; replace relevance_scores.
+    Inputs identical to the last scoring's (a quiet night) keep the stored scores."""
     prior = prior_texts(con, criteria)
+    inputs = _inputs_fingerprint(con, prior)
+    if same_inputs(con, "rank", inputs):
+        stored = con.execute("SELECT count(*), coalesce(max(decisions), 0),"
+                             " coalesce(max(prior_texts), 0) FROM relevance_scores").fetchone()
+        if stored[0]:
+            return RelevanceRefresh(*stored)
+    queue = con.execute(_QUEUE).fetchall()
     labels = {pmid: decision for pmid, *_, decision in queue if decision is not None}
     waiting = [pmid for pmid, *_, decision in queue if decision is None]
     ranking = None
     if waiting:
         texts = [paper_text(*text) for _, *text, _ in queue]
         ranking = Ranker([row[0] for row in queue], texts, prior).rescore(labels)
-    con.begin()
-    try:
+    with transaction(con):
         con.execute("DELETE FROM relevance_scores")
         if ranking is not None:
             scores = ranking.by_id()
@@ -83,10 +109,7 @@ def refresh_relevance(
                     "run_id": run_id,
                 },
             )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+        remember_inputs(con, "rank", inputs)
     refresh = RelevanceRefresh(len(waiting), len(labels), len(prior))
     log.info("relevance: %s", refresh)
     return refresh

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from littrack.tags.model import PaperText
 from littrack.tags.tagger import TAGGER_VERSION, chip, tag_paper
+from littrack.warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +26,9 @@ class TagRefresh:
 
 def refresh_paper_tags(con) -> TagRefresh:
     """Tag every current record whose content or the tagger changed since it was last tagged;
-    drop the tags of deleted records. One transaction: a failure leaves the old tags."""
-    con.begin()
-    try:
+    drop the tags of deleted records. One transaction (or part of the night's): a failure leaves
+    the old tags."""
+    with transaction(con):
         dropped = _drop_deleted(con)
         stale = con.execute(
             "SELECT r.pmid, r.content_hash, r.title, r.abstract, r.publication_types, r.mesh_terms"
@@ -45,10 +46,6 @@ def refresh_paper_tags(con) -> TagRefresh:
             con.executemany(
                 f"INSERT INTO paper_tags ({_COLUMNS}) VALUES ({', '.join('?' * 12)})", rows
             )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     result = TagRefresh(tagged=len(stale), dropped=dropped)
     log.info("evidence tags: %s", result)
     return result

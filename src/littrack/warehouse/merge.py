@@ -8,21 +8,22 @@ row it replaces into `record_versions`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 import duckdb
 
-from littrack.parse.records import (
-    DeletedCitations,
-    MalformedRecord,
-    ParseItem,
-    PubmedRecord,
+from littrack.parse.records import ParseItem
+from littrack.warehouse.rows import ROW_COLUMNS
+from littrack.warehouse.staged import (
+    DELETIONS_FILE,
+    QUARANTINE_FILE,
+    RECORDS_FILE,
+    StagedItems,
+    stage_items,
 )
-from littrack.warehouse.rows import ROW_COLUMNS, BadRecord, record_row
 
 
 @dataclass(frozen=True)
@@ -54,67 +55,42 @@ class Staging:
         self._json_columns = "{%s}" % ", ".join(f"{name}: '{kind}'" for name, kind, *_ in described)
 
     def add(self, items: Iterable[ParseItem]) -> None:
-        """Stage items; records go through a JSON-lines file, DuckDB's fastest bulk path here."""
-        deletions: list[tuple[int, int]] = []
-        bad: list[tuple] = []
-        with tempfile.NamedTemporaryFile("wb", suffix=".jsonl") as lines:
-            staged = 0
-            for item in items:
-                self._seq += 1
-                if isinstance(item, PubmedRecord):
-                    try:
-                        row = record_row(item)
-                    except BadRecord as exc:
-                        bad.append(self._bad_record(item, str(exc)))
-                        continue
-                    lines.write(_json_line(self._seq, row))
-                    staged += 1
-                elif isinstance(item, DeletedCitations):
-                    deletions.extend((self._seq, pmid) for pmid in item.pmids)
-                elif isinstance(item, MalformedRecord):
-                    bad.append(self._malformed(item))
-                else:
-                    raise TypeError(f"cannot load {type(item).__name__}: expected a parser item")
-            lines.flush()
-            if staged:
-                self._con.execute(
-                    "INSERT INTO stage_records BY NAME SELECT * FROM read_json(?, "
-                    f"format = 'newline_delimited', columns = {self._json_columns})",
-                    [lines.name],
-                )
-        if deletions:
-            self._con.executemany("INSERT INTO stage_deletions VALUES (?, ?)", deletions)
-        if bad:
-            self._con.executemany("INSERT INTO stage_quarantine VALUES (?, ?, ?, ?, ?, ?)", bad)
+        """Stage items, after those staged before, through staging files of our own."""
+        with tempfile.TemporaryDirectory(prefix="littrack-stage-") as folder:
+            self.load(stage_items(items, Path(folder), first_seq=self._seq + 1))
 
-    def _malformed(self, item: MalformedRecord) -> tuple:
-        fingerprint = _fingerprint(item.pmid, item.reason, item.xml or b"")
-        return (self._seq, item.pmid, item.reason, item.xml, None, fingerprint)
+    def load(self, staged: StagedItems) -> None:
+        """Stage what `stage_items` wrote (here or in a parse worker), after what came before."""
+        if staged.first_seq != self._seq + 1:
+            raise ValueError(f"staged items start at seq {staged.first_seq}, expected {self._seq + 1}")
+        if staged.records:
+            self._con.execute(
+                "INSERT INTO stage_records BY NAME SELECT * FROM read_json(?, "
+                f"format = 'newline_delimited', columns = {self._json_columns})",
+                [str(staged.folder / RECORDS_FILE)],
+            )
+        if staged.deletions:
+            self._con.execute(
+                "INSERT INTO stage_deletions SELECT seq, pmid FROM read_json(?, format = 'newline_delimited',"
+                " columns = {seq: 'BIGINT', pmid: 'BIGINT'})",
+                [str(staged.folder / DELETIONS_FILE)],
+            )
+        if staged.quarantined:
+            self._con.execute(
+                "INSERT INTO stage_quarantine SELECT seq, pmid, reason, unhex(xml_hex), NULL, fingerprint"
+                " FROM read_json(?, format = 'newline_delimited', columns = {seq: 'BIGINT',"
+                " pmid: 'BIGINT', reason: 'VARCHAR', xml_hex: 'VARCHAR', fingerprint: 'VARCHAR'})",
+                [str(staged.folder / QUARANTINE_FILE)],
+            )
+        self._seq = staged.last_seq
 
-    def _bad_record(self, record: PubmedRecord, reason: str) -> tuple:
-        pmid = record.pmid if isinstance(record.pmid, int) and record.pmid > 0 else None
-        # repr escapes what JSON or UTF-8 cannot hold, so the same bad record matches itself
-        fingerprint = _fingerprint(pmid, reason, repr(record).encode())
-        return (self._seq, pmid, reason, None, None, fingerprint)
+    @property
+    def empty(self) -> bool:
+        return self._seq == 0
 
     def drop(self) -> None:
         for table in ("stage_records", "stage_deletions", "stage_quarantine", "incoming", "new_deletions"):
             self._con.execute(f"DROP TABLE IF EXISTS temp.{table}")
-
-
-def _json_line(seq: int, row: dict) -> bytes:
-    # the record's JSON text goes in as it is, as an object: encoding it again as a string
-    # would cost as much as making it
-    fields = {"seq": seq, **row}
-    record = fields.pop("record_json")
-    return b"%s,\"record_json\":%s}\n" % (
-        json.dumps(fields, ensure_ascii=False)[:-1].encode(),
-        record.encode(),
-    )
-
-
-def _fingerprint(pmid: int | None, reason: str, body: bytes) -> str:
-    return hashlib.sha256(f"{pmid}\0{reason}\0".encode() + body).hexdigest()
 
 
 def merge_staged(con: duckdb.DuckDBPyConnection, run_id: int, found: int) -> LoadCounts:
@@ -134,15 +110,16 @@ def merge_staged(con: duckdb.DuckDBPyConnection, run_id: int, found: int) -> Loa
     return LoadCounts(found, new, updated, unchanged, deleted, quarantined)
 
 
+# only keys here: the rows themselves are read from stage_records once, when written
 _CLASSIFY = """
 CREATE OR REPLACE TEMP TABLE incoming AS
-SELECT s.*, CASE
+SELECT s.seq, s.pmid, CASE
         WHEN r.pmid IS NULL THEN 'new'
         WHEN s.version < r.version THEN 'older'
         WHEN s.content_hash <> r.content_hash OR r.deleted THEN 'updated'
         ELSE 'unchanged' END AS change
 FROM (
-    SELECT * FROM stage_records
+    SELECT seq, pmid, version, content_hash FROM stage_records
     QUALIFY row_number() OVER (PARTITION BY pmid ORDER BY version DESC, seq DESC) = 1
 ) AS s
 LEFT JOIN records AS r ON r.pmid = s.pmid
@@ -160,8 +137,8 @@ _UPDATE_CHANGED = f"""
 UPDATE records SET {', '.join(f'{c} = i.{c}' for c in ROW_COLUMNS if c != 'pmid')},
     deleted = false, deleted_at = NULL, deleted_run_id = NULL,
     updated_at = current_timestamp, last_run_id = $run
-FROM incoming AS i
-WHERE records.pmid = i.pmid AND i.change = 'updated'
+FROM (SELECT s.* FROM incoming JOIN stage_records AS s USING (seq) WHERE change = 'updated') AS i
+WHERE records.pmid = i.pmid
 """
 
 _INSERT_NEW = f"""
@@ -169,7 +146,7 @@ INSERT INTO records BY NAME
 SELECT {', '.join(ROW_COLUMNS)},
     current_timestamp AS first_seen_at, $run AS first_seen_run_id,
     current_timestamp AS updated_at, $run AS last_run_id
-FROM incoming WHERE change = 'new'
+FROM stage_records WHERE seq IN (SELECT seq FROM incoming WHERE change = 'new')
 """
 
 # A deletion counts unless a later item of the same run brings the record back, or the PMID

@@ -7,11 +7,12 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import duckdb
 
 from littrack.parse.records import ParseItem
+from littrack.signals import as_stop
 from littrack.warehouse.errors import WarehouseBusy, WarehouseError
 from littrack.warehouse.decisions_export import ensure_decisions_export
 from littrack.warehouse.files import (
@@ -23,6 +24,9 @@ from littrack.warehouse.files import (
 )
 from littrack.warehouse.merge import LoadCounts, Staging, merge_staged
 from littrack.warehouse.schema import migrate
+from littrack.warehouse.storage import connect_store
+from littrack.warehouse.transaction import transaction
+from littrack.warehouse.comments import install_comments
 from littrack.warehouse.views import install_views
 
 
@@ -64,6 +68,7 @@ class Warehouse:
                 migrate(con, str(self.files.store))
                 ensure_decisions_export(self.files.decisions_export)
                 install_views(con, self.files.placeholders)
+                install_comments(con)  # after the views: re-creating a view drops its comments
                 _abandon_unfinished_runs(con)
                 yield WriteSession(con)
             except BaseException:
@@ -101,7 +106,7 @@ class Warehouse:
 
     def _open_store(self) -> duckdb.DuckDBPyConnection:
         try:
-            return duckdb.connect(str(self.files.store))
+            return connect_store(self.files.store)
         except duckdb.Error as exc:
             if "Could not set lock" in str(exc):
                 raise WarehouseBusy(
@@ -153,8 +158,8 @@ class WriteSession:
             _rollback_if_open(self.con)
             self.con.execute(
                 "UPDATE runs SET status = 'failed', finished_at = current_timestamp, windows = ?,"
-                " found = ?, error = ? WHERE id = ?",
-                [_json(run.windows), run.counts.found, f"{type(exc).__name__}: {exc}", run.id],
+                " found = ?, error = ?, failed_stage = ? WHERE id = ?",
+                [_json(run.windows), run.counts.found, _failure(exc), run.stage, run.id],
             )
             raise
         finally:
@@ -167,8 +172,20 @@ class WriteSession:
         return run.id, run.counts
 
     def _finish(self, run: Run) -> None:
-        self.con.begin()
-        counts = merge_staged(self.con, run.id, run.counts.found)
+        with transaction(self.con):
+            run.counts = self._merge(run)
+
+    def _merge(self, run: Run) -> LoadCounts:
+        run.stage = "merge"
+        # a quiet night stages nothing: its merge statements would cost time and change nothing
+        counts = (
+            LoadCounts(found=run.counts.found)
+            if run.staging.empty
+            else merge_staged(self.con, run.id, run.counts.found)
+        )
+        for stage, step in run.before_commit:
+            run.stage = stage
+            step(self.con)
         if run.cursor is not None:
             self.con.execute(
                 "INSERT OR REPLACE INTO cursors VALUES (?, ?, ?, ?, ?, current_timestamp, ?)",
@@ -182,8 +199,7 @@ class WriteSession:
             [_json(run.windows), counts.found, counts.new, counts.updated, counts.unchanged,
              counts.deleted, counts.quarantined, run.id],
         )
-        self.con.commit()
-        run.counts = counts
+        return counts
 
 
 @dataclass
@@ -195,6 +211,9 @@ class Run:
     windows: list = field(default_factory=list)
     counts: LoadCounts = LoadCounts()
     cursor: Cursor | None = None
+    stage: str | None = None  # what the run is doing: recorded as `failed_stage` if it fails
+    # (stage, step(con)): run after the merge, in its transaction, before the run row commits
+    before_commit: list[tuple[str, Callable]] = field(default_factory=list)
 
     def add_found(self, n: int) -> None:
         self.counts = LoadCounts(found=self.counts.found + n)
@@ -213,6 +232,11 @@ def _rollback_if_open(con: duckdb.DuckDBPyConnection) -> None:
         con.rollback()
     except duckdb.TransactionException:
         pass  # no transaction was open
+
+
+def _failure(exc: BaseException) -> str:
+    stop = as_stop(exc)
+    return f"stopped by {stop}" if stop else f"{type(exc).__name__}: {exc}"
 
 
 def _json(value) -> str:

@@ -13,11 +13,12 @@ from pathlib import Path
 import duckdb
 
 READER_STORAGE_VERSION = "v1.5.0"  # the oldest DuckDB the published file must open in
+READER_MAX_FORMAT = 68  # the newest format number DuckDB 1.5 reads (its header says which)
 
 
 def connect_store(path: Path) -> duckdb.DuckDBPyConnection:
     """The read-write connection on the store, converting a store in a newer format first."""
-    if path.exists() and storage_version(path) != f"{READER_STORAGE_VERSION}+":
+    if _format_number(path) > READER_MAX_FORMAT:
         _convert(path)
     return duckdb.connect(str(path), config={"storage_compatibility_version": READER_STORAGE_VERSION})
 
@@ -32,6 +33,20 @@ def storage_version(path: Path) -> str:
         ).fetchone()[0]
     finally:
         con.close()
+
+
+def _format_number(path: Path) -> int:
+    """The format number in the file's header (bytes 12-19 after the checksum and b"DUCK"),
+    read without opening the database: a night must not pay an extra open for it. 0 when
+    there is no file or no DuckDB header (opening it then says what is wrong)."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(20)
+    except FileNotFoundError:
+        return 0
+    if len(header) < 20 or header[8:12] != b"DUCK":
+        return 0
+    return int.from_bytes(header[12:20], "little")
 
 
 def _convert(path: Path) -> None:

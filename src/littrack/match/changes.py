@@ -1,0 +1,77 @@
+"""What changed since a stage (dedup, citation matching) last ran: the records it must look at.
+
+Each record — a current paper (`pmid:N`) or a known citation in force (`known:N`) — has a
+fingerprint of the fields the stages read. `stage_inputs` (migration 008) keeps, per stage,
+the fingerprints it last processed; the difference is found in one SQL pass, so a quiet night
+costs a scan of two columns, not a run of the matchers over the warehouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+# a paper's content hash (migration 001: any change to the parsed record changes it); for a
+# known citation, the fields `dedupe_store` and `lookup` read
+_CURRENT = """
+SELECT 'pmid:' || pmid AS member_key, content_hash AS fingerprint FROM records WHERE NOT deleted
+UNION ALL
+SELECT 'known:' || id,
+       md5(concat_ws('|', source, title, pub_year, array_to_string(authors, ';'), journal, volume,
+                     issue, pages, doi, pmid, pmcid))
+FROM known_citations WHERE retired_at IS NULL
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Records new or changed since the stage last ran (`present`) and records gone since."""
+
+    present: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.present or self.removed)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.present + self.removed
+
+    def pmids(self, *, removed: bool = False) -> list[int]:
+        keys = self.removed if removed else self.present
+        return [int(key[5:]) for key in keys if key.startswith("pmid:")]
+
+
+def pending_changes(con: duckdb.DuckDBPyConnection, stage: str) -> Changes:
+    """The records `stage` has not seen as they are now; leaves them in `temp.stage_changes`."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE stage_changes AS "
+        f"SELECT coalesce(c.member_key, s.member_key) AS member_key, c.fingerprint "
+        f"FROM ({_CURRENT}) c FULL JOIN (SELECT member_key, fingerprint FROM stage_inputs "
+        f"WHERE stage = ?) s ON s.member_key = c.member_key "
+        f"WHERE c.fingerprint IS DISTINCT FROM s.fingerprint", [stage])
+    rows = con.execute("SELECT member_key, fingerprint IS NULL FROM stage_changes "
+                       "ORDER BY member_key").fetchall()
+    return Changes(tuple(key for key, gone in rows if not gone),
+                   tuple(key for key, gone in rows if gone))
+
+
+def mark_processed(con: duckdb.DuckDBPyConnection, stage: str) -> None:
+    """Record the records of `pending_changes` as `stage` has now seen them."""
+    con.execute("DELETE FROM stage_inputs WHERE stage = ? AND member_key IN "
+                "(SELECT member_key FROM stage_changes)", [stage])
+    con.execute("INSERT INTO stage_inputs SELECT ?, member_key, fingerprint FROM stage_changes "
+                "WHERE fingerprint IS NOT NULL", [stage])
+
+
+def same_inputs(con: duckdb.DuckDBPyConnection, stage: str, fingerprint: str) -> bool:
+    """Whether a whole-warehouse stage (the ranking) last ran on inputs with this fingerprint."""
+    row = con.execute("SELECT fingerprint FROM stage_inputs WHERE stage = ? AND member_key = '*'",
+                      [stage]).fetchone()
+    return row is not None and row[0] == fingerprint
+
+
+def remember_inputs(con: duckdb.DuckDBPyConnection, stage: str, fingerprint: str) -> None:
+    con.execute("DELETE FROM stage_inputs WHERE stage = ? AND member_key = '*'", [stage])
+    con.execute("INSERT INTO stage_inputs VALUES (?, '*', ?)", [stage, fingerprint])
