@@ -16,6 +16,7 @@ from prefect.logging.handlers import APILogHandler
 from pydantic import BaseModel, model_validator
 
 from littrack.config import Config, load_config, with_overrides
+from littrack.digest.after_run import without_mail
 from littrack.digest.on_demand import run_digest
 from littrack.errors import LittrackError
 from littrack.nightly.pipeline import (
@@ -99,6 +100,7 @@ class NightlyParameters(BaseModel):
     # set by an interactive `littrack run`: no task retries, and each request gives up
     # this many seconds after its first failure
     give_up_after: float | None = None
+    mail_digest: bool = True  # false: mail nobody (the demo's synthetic nights)
 
     @model_validator(mode="after")
     def _window_in_order(self):
@@ -123,6 +125,8 @@ def nightly(parameters: NightlyParameters = NightlyParameters()) -> RunSummary:
         give_up_after=parameters.give_up_after,
     )
     steps = PREFECT_STEPS if parameters.give_up_after is None else INTERACTIVE_STEPS
+    if not parameters.mail_digest:
+        config = without_mail(config)
     summary = run_nightly(config, options, steps=steps)
     create_markdown_artifact(  # the morning digest, its chart as a table
         run_digest(config, summary.run_id).markdown,

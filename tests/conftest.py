@@ -61,6 +61,15 @@ def standin(_standin_server):
 
 
 @pytest.fixture(scope="session")
+def review_warehouse(tmp_path_factory):
+    """The demo corpus through the nightly library, plus two hostile records, built once for the
+    triage page's tests; each test module works on a copy (`review_support.clone_warehouse`)."""
+    from review_support import build_review_warehouse
+
+    return build_review_warehouse(tmp_path_factory.mktemp("review-demo"))
+
+
+@pytest.fixture(scope="session")
 def prefect_harness():
     """One Prefect server for every test that runs a real flow (starting one costs ~10 s)."""
     from prefect.testing.utilities import prefect_test_harness

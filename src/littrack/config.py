@@ -69,12 +69,48 @@ class SeedSettings:
 
 
 @dataclass(frozen=True)
+class DigestSettings:
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    sender: str = "littrack@localhost"
+    recipients: tuple[str, ...] = ()  # empty: no mail after runs
+    starttls: bool = True
+    smtp_user_env: str = "LITTRACK_SMTP_USER"
+    smtp_password_env: str = "LITTRACK_SMTP_PASSWORD"
+    send_when_empty: bool = False
+    review_url: str = "http://127.0.0.1:8765/"
+
+    @property
+    def credentials(self) -> tuple[str, str] | None:
+        """User and password from the environment at use time, never stored in config."""
+        user, password = os.environ.get(self.smtp_user_env), os.environ.get(self.smtp_password_env)
+        return (user, password) if user and password else None
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    mode: str = "single"  # single | dual (blind: two reviewers per paper)
+    exclusion_reasons: tuple[str, ...] = (
+        "not CRPS", "not ketamine", "wrong design", "wrong outcome", "duplicate", "not a study",
+    )
+    include_words: tuple[str, ...] = ()  # highlighted green on the page
+    exclude_words: tuple[str, ...] = ()  # highlighted red
+    criteria: str = ""  # eligibility criteria, in words: part of the ranking's prior
+    criteria_file: Path | None = None  # more criteria text, read as well
+    live_ranking: bool = True  # re-rank the queue in the server after decisions (else: the nightly's order)
+
+
+@dataclass(frozen=True)
 class Config:
     pubmed: PubMedSettings = field(default_factory=PubMedSettings)
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     run: RunSettings = field(default_factory=RunSettings)
     seeds: SeedSettings = field(default_factory=SeedSettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
     source: Path | None = None
 
 
@@ -84,6 +120,8 @@ SECTIONS: dict[str, type] = {
     "schedule": ScheduleSettings,
     "run": RunSettings,
     "seeds": SeedSettings,
+    "review": ReviewSettings,
+    "digest": DigestSettings,
 }
 REQUIRED_KEYS = {("pubmed", "query"), ("pubmed", "email")}
 
@@ -191,7 +229,13 @@ def _check_values(config: Config) -> None:
         raise ConfigError("[run] overlap_days must not be negative")
     if pubmed.timeout_seconds <= 0 or pubmed.max_retries < 0:
         raise ConfigError("[pubmed] timeout_seconds must be > 0 and max_retries >= 0")
+    digest = config.digest
+    if not 1 <= digest.smtp_port <= 65535:
+        raise ConfigError("[digest] smtp_port must be between 1 and 65535")
+    if any("@" not in address for address in (*digest.recipients, digest.sender)):
+        raise ConfigError("[digest] sender and recipients must be e-mail addresses")
     check_schedule(config.schedule)
+    check_review(config.review)
 
 
 def with_overrides(
@@ -217,6 +261,17 @@ def seed_citation_lines(settings: SeedSettings) -> list[str]:
     return lines
 
 
+def review_criteria(settings: ReviewSettings) -> str:
+    """The eligibility criteria text: inline in config, then the criteria file's text."""
+    parts = [settings.criteria]
+    if settings.criteria_file is not None:
+        try:
+            parts.append(settings.criteria_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError) as exc:
+            raise ConfigError(f"[review] criteria_file cannot be read: {exc}") from None
+    return "\n".join(part.strip() for part in parts if part.strip())
+
+
 def check_schedule(schedule: ScheduleSettings) -> None:
     """Validate cron and timezone with Prefect's own schedule model, so both agree."""
     from prefect.client.schemas.schedules import CronSchedule
@@ -227,3 +282,10 @@ def check_schedule(schedule: ScheduleSettings) -> None:
     except ValidationError as exc:
         message = exc.errors()[0]["msg"].removeprefix("Value error, ")
         raise ConfigError(f"[schedule] {message}") from None
+
+
+def check_review(review: ReviewSettings) -> None:
+    if review.mode not in ("single", "dual"):
+        raise ConfigError('[review] mode must be "single" or "dual"')
+    if not 1 <= review.port <= 65535:
+        raise ConfigError("[review] port must be between 1 and 65535")

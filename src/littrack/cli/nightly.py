@@ -83,7 +83,8 @@ def demo(
     config = ctx.obj.config  # the demo keeps the project's query and seeds
 
     def run_flow(**overrides):
-        return nightly(NightlyParameters(config_path=str(config.source), **overrides))
+        # synthetic nights: never mail the team about them
+        return nightly(NightlyParameters(config_path=str(config.source), mail_digest=False, **overrides))
 
     announce_prefect()
     with progress_bars():
@@ -103,13 +104,31 @@ def serve(ctx: typer.Context) -> None:
 def load(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="PubMed XML files (.xml or .xml.gz)."),
+    workers: int = typer.Option(
+        None, min=1, help="Files parsed at a time (default: one per CPU).", show_default=False
+    ),
+    dask: bool = typer.Option(False, "--dask", help="Through Prefect, parsing on a local Dask cluster."),
+    dask_address: str = typer.Option(
+        None, help="Through Prefect, parsing on this Dask cluster (tcp://HOST:8786).", show_default=False
+    ),
 ) -> None:
     """Load PubMed XML files (efetch output, baseline or update files) into the warehouse."""
+    from littrack.nightly.bulk import default_workers
     from littrack.nightly.files import load_files
 
     config = ctx.obj.config
     with progress_bars():
-        result = load_files(config, files)
+        if dask or dask_address:
+            from flows.bulk_load import BulkLoadParameters, bulk_load
+
+            announce_prefect()
+            result = bulk_load(BulkLoadParameters(
+                files=[str(f) for f in files], config_path=str(config.source),
+                warehouse_path=str(config.warehouse.path), workers=workers or default_workers(),
+                dask_address=dask_address,
+            ))
+        else:
+            result = load_files(config, files, workers=workers)
     print_load(result, config.warehouse.path)
 
 

@@ -8,6 +8,7 @@ SQL strings), e.g. `${decisions_export}`: see `WarehouseFiles.placeholders`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from string import Template
 
@@ -31,3 +32,14 @@ def install_views(
             raise WarehouseError(f"view file {path.name} names an unknown placeholder: {exc}") from None
         except duckdb.Error as exc:
             raise WarehouseError(f"view file {path.name} failed: {exc}") from None
+
+
+def require_views(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> None:
+    """Fail with one line when a snapshot lacks a view a reader needs (an older littrack's)."""
+    present = {name for (name,) in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    missing = [name for name in names if name not in present]
+    if missing:
+        raise WarehouseError(f"the warehouse has no view {', '.join(missing)}: it was written by"
+                             " an older littrack; any write (`littrack run`, `littrack load`)"
+                             " installs the current views")
