@@ -24,6 +24,7 @@ class PaperLine:
     journal: str | None
     pub_year: int | None
     publication_types: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # evidence-tag chips from `papers.tag_chips`: "RCT", "n=48", "IV"
 
     @property
     def url(self) -> str:
@@ -35,7 +36,8 @@ class PaperLine:
         return ", ".join(str(p) for p in (self.first_author, self.journal, self.pub_year) if p)
 
     def markdown(self) -> str:
-        return f"- [{self.title or '(no title)'}]({self.url}) — {self.source} (PMID {self.pmid})"
+        line = f"- [{self.title or '(no title)'}]({self.url}) — {self.source} (PMID {self.pmid})"
+        return line + (" · " + " · ".join(self.tags) if self.tags else "")
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def build_summary(con, run, plan, seeds: Sequence[SeedStatus]) -> RunSummary:
 def _papers(con, where: str, params: list) -> tuple[PaperLine, ...]:
     rows = con.execute(
         "SELECT pmid, title, first_author, coalesce(journal_iso, journal), pub_year,"
-        f" publication_types FROM papers WHERE {where} ORDER BY pub_date DESC NULLS LAST, pmid",
+        f" publication_types, tag_chips FROM papers WHERE {where} ORDER BY pub_date DESC NULLS LAST, pmid",
         params,
     ).fetchall()
-    return tuple(PaperLine(*row[:5], tuple(row[5] or ())) for row in rows)
+    return tuple(PaperLine(*row[:5], tuple(row[5] or ()), tuple(row[6] or ())) for row in rows)
