@@ -17,7 +17,7 @@ from pydantic import BaseModel, model_validator
 
 from littrack.config import Config, load_config, with_overrides
 from littrack.digest.after_run import without_mail
-from littrack.digest.on_demand import run_digest
+from littrack.digest.on_demand import failed_run_report, run_digest
 from littrack.errors import LittrackError
 from littrack.nightly.pipeline import (
     RunOptions,
@@ -127,7 +127,13 @@ def nightly(parameters: NightlyParameters = NightlyParameters()) -> RunSummary:
     steps = PREFECT_STEPS if parameters.give_up_after is None else INTERACTIVE_STEPS
     if not parameters.mail_digest:
         config = without_mail(config)
-    summary = run_nightly(config, options, steps=steps)
+    try:
+        summary = run_nightly(config, options, steps=steps)
+    except Exception as error:  # a failed night still gets its report (a stop does not)
+        create_markdown_artifact(
+            failed_run_report(config, error), key="littrack-run-report", description="Failed run"
+        )
+        raise
     create_markdown_artifact(  # the morning digest, its chart as a table
         run_digest(config, summary.run_id).markdown,
         key="littrack-run-report",

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from flows.nightly import NightlyParameters, nightly
-from littrack.pubmed.standin import StandIn
+from littrack.pubmed.standin import Faults, StandIn
 from littrack.pubmed.synthetic import LATER_DATE, generate_corpus
 from littrack.warehouse import Warehouse
 
@@ -44,6 +44,33 @@ def test_the_flow_runs_every_stage_as_a_task_and_publishes_its_report(prefect_ha
     assert f"run {summary.run_id} succeeded" in report.data  # the digest's run health
     assert "## Seed citations" in report.data
     assert "littrack.nightly.pipeline" in logger_names_of(state.state_details.flow_run_id)
+
+
+def test_a_failed_night_still_publishes_its_report(prefect_harness, tmp_path):
+    """Issue 11: the artifact says what failed, at which stage, and what the next run catches up."""
+    from prefect.artifacts import Artifact
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        (REPO / "config.toml").read_text().replace("max_retries = 8", "max_retries = 0")
+    )
+    with StandIn(corpus=generate_corpus(60, seed=3).articles) as pubmed:
+        pubmed.faults = Faults(error_rate=1.0)
+        state = nightly(
+            NightlyParameters(
+                config_path=str(config),
+                base_url=pubmed.base_url,
+                warehouse_path=str(tmp_path / "littrack.duckdb"),
+                today=LATER_DATE,
+                give_up_after=5,
+            ),
+            return_state=True,
+        )
+    assert state.is_failed()
+    report = Artifact.get("littrack-run-report").data
+    assert "FAILED" in report and "PubMedUnavailable" in report
+    assert "Failed at stage: `search`." in report
+    assert "The next run searches again from 2000-01-01" in report
 
 
 def logger_names_of(flow_run_id, wait_seconds: float = 15) -> set[str]:

@@ -14,15 +14,31 @@ from littrack.digest import (
     window_for_run,
     window_since,
 )
-from littrack.digest.after_run import send_and_record
+from littrack.digest.after_run import alert_text, send_and_record
 from littrack.digest.mail import digest_message
-from littrack.warehouse import Warehouse
+from littrack.warehouse import Warehouse, WarehouseError
 
 
 def run_digest(config: Config, run_id: int) -> Digest:
     """The digest of one run, from the analysts' snapshot."""
     with _warehouse(config).read() as con:
         return build_digest(con, window_for_run(con, run_id), config)
+
+
+def failed_run_report(config: Config, error: Exception) -> str:
+    """A failed night's report for the Prefect artifact: the alert's text, with the stage."""
+    run_id = stage = None
+    try:
+        with _warehouse(config).read() as con:
+            row = con.execute(
+                "SELECT id, failed_stage FROM runs WHERE status = 'failed' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            run_id, stage = row if row else (None, None)
+            subject, body = alert_text(con, config, run_id, error)
+    except WarehouseError:  # it failed before any warehouse existed
+        subject, body = alert_text(None, config, None, error)
+    where = f"\n\nFailed at stage: `{stage}`." if stage else ""
+    return f"# {subject}\n\n{body}{where}\n"
 
 
 def digest_since(config: Config, since: date | None) -> Digest:
