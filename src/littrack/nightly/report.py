@@ -102,7 +102,7 @@ def build_summary(con, run, plan, seeds: Sequence[SeedStatus]) -> RunSummary:
         counts=counts,
         new_papers=_papers(
             con,
-            "first_seen_run_id = ? AND pmid IN (SELECT pmid FROM review_queue)"
+            "first_seen_run_id = ? AND pmid NOT IN (SELECT pmid FROM known_papers)"
             " AND NOT list_has_any(publication_types, ?)",
             [run.id, list(NOTICE_TYPES)],
         ),
@@ -113,7 +113,10 @@ def build_summary(con, run, plan, seeds: Sequence[SeedStatus]) -> RunSummary:
         ),
         updated_papers=_papers(con, "last_run_id = ? AND first_seen_run_id <> ?", [run.id, run.id]),
         seeds=tuple(seeds),
-        queue_size=con.execute("SELECT count(*) FROM review_queue").fetchone()[0],
+        queue_size=con.execute(  # review_queue's rows, without the columns it joins on
+            "SELECT count(*) FROM records WHERE NOT deleted"
+            " AND pmid NOT IN (SELECT pmid FROM known_papers)"
+        ).fetchone()[0],
         quarantined=tuple(
             con.execute(
                 "SELECT pmid, reason FROM quarantine WHERE run_id = ? ORDER BY pmid", [run.id]
@@ -123,9 +126,13 @@ def build_summary(con, run, plan, seeds: Sequence[SeedStatus]) -> RunSummary:
 
 
 def _papers(con, where: str, params: list) -> tuple[PaperLine, ...]:
+    """Papers whose `records` row matches `where`: the few a run touched are picked from the
+    table first, so the per-paper columns `papers` joins are computed for those alone."""
     rows = con.execute(
         "SELECT pmid, title, first_author, coalesce(journal_iso, journal), pub_year,"
-        f" publication_types, tag_chips FROM papers WHERE {where} ORDER BY pub_date DESC NULLS LAST, pmid",
+        " publication_types, tag_chips FROM papers"
+        f" WHERE pmid IN (SELECT pmid FROM records WHERE NOT deleted AND {where})"
+        " ORDER BY pub_date DESC NULLS LAST, pmid",
         params,
     ).fetchall()
     return tuple(PaperLine(*row[:5], tuple(row[5] or ()), tuple(row[6] or ())) for row in rows)

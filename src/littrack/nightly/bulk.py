@@ -1,0 +1,69 @@
+"""Parsing many PubMed files at once: worker processes stage files, the one writer merges them.
+
+A worker streams one file through the parser into staging files (`warehouse.staged`), holding
+about one parser batch in memory; the writer merges each staged file, in file order, as a run
+of its own. `stage_file` is what a worker runs: here in a process pool, or as a Prefect task
+on Dask workers (`flows/bulk_load.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Protocol
+
+from littrack.parse import iter_pubmed
+from littrack.warehouse.staged import StagedItems, stage_items
+
+# baseline and update files: pubmed25n0001.xml.gz ... (the year's baseline, then its updates)
+_PUBMED_FILE = re.compile(r"^pubmed(\d+)n(\d+)\.xml(?:\.gz)?$")
+
+
+class StagingFuture(Protocol):
+    def result(self) -> StagedItems: ...
+
+
+Submit = Callable[[Path, Path], StagingFuture]
+"""Start staging one file (`path`, into `folder`) somewhere; the future gives its `StagedItems`."""
+
+
+def file_order(paths: Sequence[Path]) -> list[Path]:
+    """The order files are merged in: PubMed baseline/update files by their number (updates
+    delete and revise what earlier files hold), any other names as given."""
+    numbers = [_PUBMED_FILE.match(path.name) for path in paths]
+    if not paths or not all(numbers):
+        return list(paths)
+    return [path for _, path in sorted(zip(((int(m[1]), int(m[2])) for m in numbers), paths))]
+
+
+def stage_file(path: Path, folder: Path) -> StagedItems:
+    """Parse one PubMed XML file into staging files in `folder` (runs in a worker)."""
+    return stage_items(iter_pubmed(path), folder)
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+@contextmanager
+def process_pool(workers: int) -> Iterator[Submit]:
+    """`workers` fresh processes (spawned: nothing of the writer's state, such as an open
+    database, is inherited) that stage files."""
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    try:
+        yield partial(_submit, pool)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+
+
+def _submit(pool: ProcessPoolExecutor, path: Path, folder: Path) -> Future:
+    return pool.submit(stage_file, path, folder)

@@ -1,0 +1,103 @@
+"""Parsed items as staging files: written by any process (a parse worker), loaded by the writer.
+
+Pure file output, no database: a worker streams parser items into three JSON-lines files in
+one folder, in arrival order (`seq`), holding one item at a time. Records keep their typed
+`records` columns with the record's JSON text embedded as an object (DuckDB's fastest bulk path
+here); `DeleteCitation` PMIDs and quarantined items (their XML hex-encoded) get files of their
+own. `merge.Staging.load` reads the folder into the run's staging tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from littrack.parse.records import DeletedCitations, MalformedRecord, ParseItem, PubmedRecord
+from littrack.warehouse.rows import BadRecord, record_row
+
+RECORDS_FILE = "records.jsonl"
+DELETIONS_FILE = "deletions.jsonl"
+QUARANTINE_FILE = "quarantine.jsonl"
+
+
+@dataclass(frozen=True)
+class StagedItems:
+    """What `stage_items` wrote into `folder`, and how many lines of each kind."""
+
+    folder: Path
+    first_seq: int
+    last_seq: int  # first_seq - 1 when nothing was staged
+    records: int
+    deletions: int
+    quarantined: int
+
+
+def stage_items(items: Iterable[ParseItem], folder: Path, first_seq: int = 1) -> StagedItems:
+    """Write parser items into `folder` (created), numbering them from `first_seq`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    seq = first_seq - 1
+    counts = {RECORDS_FILE: 0, DELETIONS_FILE: 0, QUARANTINE_FILE: 0}
+    with (
+        open(folder / RECORDS_FILE, "wb") as records,
+        open(folder / DELETIONS_FILE, "wb") as deletions,
+        open(folder / QUARANTINE_FILE, "wb") as quarantine,
+    ):
+        for item in items:
+            seq += 1
+            if isinstance(item, PubmedRecord):
+                try:
+                    row = record_row(item)
+                except BadRecord as exc:
+                    quarantine.write(_bad_record_line(seq, item, str(exc)))
+                    counts[QUARANTINE_FILE] += 1
+                    continue
+                records.write(_record_line(seq, row))
+                counts[RECORDS_FILE] += 1
+            elif isinstance(item, DeletedCitations):
+                for pmid in item.pmids:
+                    deletions.write(b'{"seq":%d,"pmid":%d}\n' % (seq, pmid))
+                counts[DELETIONS_FILE] += len(item.pmids)
+            elif isinstance(item, MalformedRecord):
+                quarantine.write(_malformed_line(seq, item))
+                counts[QUARANTINE_FILE] += 1
+            else:
+                raise TypeError(f"cannot load {type(item).__name__}: expected a parser item")
+    return StagedItems(
+        folder, first_seq, seq, counts[RECORDS_FILE], counts[DELETIONS_FILE], counts[QUARANTINE_FILE]
+    )
+
+
+def _record_line(seq: int, row: dict) -> bytes:
+    # the record's JSON text goes in as it is, as an object: encoding it again as a string
+    # would cost as much as making it
+    fields = {"seq": seq, **row}
+    record = fields.pop("record_json")
+    return b"%s,\"record_json\":%s}\n" % (
+        json.dumps(fields, ensure_ascii=False)[:-1].encode(),
+        record.encode(),
+    )
+
+
+def _malformed_line(seq: int, item: MalformedRecord) -> bytes:
+    return _quarantine_line(seq, item.pmid, item.reason, item.xml, item.xml or b"")
+
+
+def _bad_record_line(seq: int, record: PubmedRecord, reason: str) -> bytes:
+    pmid = record.pmid if isinstance(record.pmid, int) and record.pmid > 0 else None
+    # repr escapes what JSON or UTF-8 cannot hold, so the same bad record matches itself
+    return _quarantine_line(seq, pmid, reason, None, repr(record).encode())
+
+
+def _quarantine_line(seq: int, pmid: int | None, reason: str, xml: bytes | None, body: bytes) -> bytes:
+    fingerprint = hashlib.sha256(f"{pmid}\0{reason}\0".encode() + body).hexdigest()
+    line = {
+        "seq": seq,
+        "pmid": pmid,
+        "reason": reason,
+        "xml_hex": xml.hex() if xml is not None else None,
+        "fingerprint": fingerprint,
+    }
+    return json.dumps(line).encode() + b"\n"
