@@ -210,3 +210,31 @@ def test_review_says_in_one_line_what_is_wrong_before_serving(tmp_path, capsys):
     config.write_text(config.read_text().replace('mode = "dual"', 'mode = "triple"'))
     code, _, err = run_cli(capsys, "--config", config, "review")
     assert (code, err) == (2, 'Error: [review] mode must be "single" or "dual"\n')
+
+
+def test_a_paper_shows_the_per_field_evidence_of_its_cluster(review_warehouse, tmp_path):
+    """Issue 10: why a cluster's records are one is shown with the paper, field by field."""
+    import json
+
+    from littrack.warehouse import Warehouse
+
+    warehouse = clone_warehouse(review_warehouse, tmp_path / "warehouse")
+    with Warehouse(warehouse).write() as db:
+        a, b = [p for (p,) in db.con.execute(
+            "SELECT pmid FROM review_queue ORDER BY pmid LIMIT 2").fetchall()]
+        evidence = json.dumps([{
+            "records": [f"pmid:{a}", f"pmid:{b}"], "reason": "same DOI + title 0.97",
+            "fields": {"doi": {"verdict": "agree"}, "title": {"verdict": "agree", "similarity": 0.97}},
+        }])
+        db.con.execute(
+            "UPDATE dedup_clusters SET cluster_id = ?, evidence = ? WHERE member_key IN (?, ?)",
+            [f"pmid:{a}", evidence, f"pmid:{a}", f"pmid:{b}"],
+        )
+    add_reviewers(warehouse, "ann")
+    with ReviewProcess(write_config(tmp_path, warehouse, "single")) as server:
+        paper = Reviewer(server.url, "ann").get(f"/api/papers/{a}").json()
+    assert [m["pmid"] for m in paper["members"]] == [a, b]
+    assert paper["merges"] == [{
+        "records": [f"pmid:{a}", f"pmid:{b}"], "reason": "same DOI + title 0.97",
+        "fields": [{"field": "doi", "verdict": "agree"}, {"field": "title", "verdict": "agree"}],
+    }]

@@ -153,6 +153,9 @@ def _read_catalog(path: Path) -> Catalog:
         ).fetchall()}
         optional = tuple(c for c in OPTIONAL_COLUMNS if c in present)
         select = ", ".join([_PAPER_COLUMNS, *(f"q.{c}" for c in optional)])
+        if _has_column(con, "dedup_clusters", "evidence"):  # why the cluster's records are one
+            optional += ("cluster_evidence",)
+            select += ", c.evidence"
         rows = con.execute(
             f"SELECT {select} FROM review_queue q JOIN records r USING (pmid)"
             " LEFT JOIN dedup_clusters c ON c.member_key = 'pmid:' || q.pmid"
@@ -164,6 +167,13 @@ def _read_catalog(path: Path) -> Catalog:
         con.close()
     papers = [_paper(row, optional) for row in rows]
     return build_catalog(papers, links, optional)
+
+
+def _has_column(con, table: str, column: str) -> bool:
+    return con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+        [table, column],
+    ).fetchone()[0] > 0
 
 
 def _paper(row: Sequence, optional: tuple[str, ...]) -> Paper:

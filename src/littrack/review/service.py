@@ -8,6 +8,8 @@ its screening is complete (two reviewers in dual mode, one in single mode, or re
 
 from __future__ import annotations
 
+import json
+
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,6 +119,7 @@ class ReviewService:
                 {"pmid": r.pmid, "title": r.title, "kind": r.kind, "direction": r.direction}
                 for r in cluster.related
             ],
+            merges=_merges(cluster),
         )
         return item
 
@@ -290,6 +293,24 @@ def _changed_since_decided(cluster: Cluster, screening: ClusterScreening) -> boo
         != (event.paper_version, event.paper_hash)
         for event in decided
     )
+
+
+def _merges(cluster) -> list[dict]:
+    """Each merge that made the cluster, with its per-field evidence (issue 10): the records it
+    joined, the reason, and each field's verdict."""
+    raw = cluster.representative.extra.get("cluster_evidence")
+    merges = json.loads(raw) if raw else []
+    return [
+        {
+            "records": merge.get("records", []),
+            "reason": merge.get("reason", ""),
+            "fields": [
+                {"field": name, "verdict": detail.get("verdict", "")}
+                for name, detail in (merge.get("fields") or {}).items()
+            ],
+        }
+        for merge in merges
+    ]
 
 
 def _links(paper) -> list[dict]:

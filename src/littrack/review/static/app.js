@@ -344,6 +344,16 @@ function renderPaper(paper) {
   const others = paper.members.filter((member) => member.pmid !== paper.pmid);
   $("members-heading").hidden = !others.length;
   list("members", others, (member) => el("li", `PMID ${member.pmid}: ${member.title} (${member.journal || ""} ${member.year || ""})`));
+  // why the cluster's records were folded together: each merge, field by field
+  const merges = paper.merges || [];
+  $("merges-heading").hidden = !merges.length;
+  list("merges", merges, (merge) => {
+    const item = el("li");
+    item.append(el("span", `${merge.records.join(" + ")}: ${merge.reason}`));
+    const fields = el("div", merge.fields.map((f) => `${f.field} ${f.verdict}`).join(" · "), "muted");
+    item.append(fields);
+    return item;
+  });
   renderDecision(paper);
 }
 
