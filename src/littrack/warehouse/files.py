@@ -120,7 +120,7 @@ def publish(files: WarehouseFiles) -> None:
         with open(partial, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, files.published)
-        _fsync_folder(files.published.parent)
+        fsync_folder(files.published.parent)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise WarehouseError(f"could not publish the warehouse to {files.published}: {exc}") from None
@@ -144,7 +144,8 @@ def _clone_or_copy(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new file in `folder` durable (the folder entry itself is fsync'd)."""
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)

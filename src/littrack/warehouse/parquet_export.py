@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from littrack.warehouse.errors import WarehouseError
-from littrack.warehouse.files import _fsync_folder
+from littrack.warehouse.files import fsync_folder
 from littrack.warehouse.views import require_views
 
 _PAPER_COLUMNS = (
@@ -87,7 +87,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Parquet
         written = [_write(con, view, staging) for view in _views(con)]
         for item in written:
             os.replace(item.path, folder / item.path.name)
-        _fsync_folder(folder)
+        fsync_folder(folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [ParquetFile(item.view, folder / item.path.name, item.rows) for item in written]
