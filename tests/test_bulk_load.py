@@ -3,6 +3,7 @@ stage, the one writer merges in file order; the same through Prefect on a Dask c
 
 from __future__ import annotations
 
+import gzip
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from support import comparable_tables, run_cli
 from littrack.config import load_config
 from littrack.nightly.bulk import file_order, stage_file
 from littrack.nightly.files import load_files
+from littrack.parse import MalformedRecord, iter_pubmed
+from littrack.parse.stream import Part
 from littrack.pubmed.synthetic import generate_corpus
 from littrack.pubmed.synthetic.draft import article_set_document
 from littrack.warehouse import Warehouse
@@ -56,10 +59,10 @@ def baseline_files(tmp_path) -> list[Path]:
     ]
 
 
-def serially(path: Path, folder: Path) -> Future:
+def serially(path: Path, folder: Path, part: Part) -> Future:
     """Stage in this process, one file after the other: the reference a parallel load must equal."""
     done = Future()
-    done.set_result(stage_file(path, folder))
+    done.set_result(stage_file(path, folder, part))
     return done
 
 
@@ -81,6 +84,39 @@ def test_a_parallel_load_gives_the_same_tables_as_a_serial_one(tmp_path, baselin
     assert loads[-1].counts.deleted == 1
     assert comparable_tables(parallel / "littrack.duckdb") == comparable_tables(serial / "littrack.duckdb")
     assert len(current_pmids(parallel / "littrack.duckdb")) == 79
+
+
+@pytest.mark.parametrize("suffix", [".xml", ".xml.gz"])
+def test_the_parts_of_a_file_give_each_item_once_in_document_order(tmp_path, suffix):
+    broken = CORPUS.articles[3].replace(b"</ArticleTitle>", b"</ArticleTytle>", 1)
+    document = article_set_document(
+        [*CORPUS.articles[:3], broken, b"stray text", *CORPUS.articles[4:60], delete_citation(FIRST_PMID)]
+    )
+    path = tmp_path / f"pubmed25n0001{suffix}"
+    path.write_bytes(gzip.compress(document) if suffix.endswith(".gz") else document)
+    whole = list(iter_pubmed(path))
+
+    for count in (2, 3, 7):
+        parts = [list(iter_pubmed(path, Part(index, count))) for index in range(count)]
+        assert sum(parts, []) == whole
+        assert all(parts)  # every part got a share
+    assert len(whole) == 62 and sum(isinstance(item, MalformedRecord) for item in whole) == 2
+
+
+def test_one_file_is_parsed_in_parts_by_all_workers_and_loads_as_one_run(tmp_path):
+    one = write_set(tmp_path / "pubmed25n0001.xml", *CORPUS.articles[:50], delete_citation(FIRST_PMID + 1))
+    submitted: list[Part] = []
+
+    def recording(path: Path, folder: Path, part: Part) -> Future:
+        submitted.append(part)
+        return serially(path, folder, part)
+
+    (load,) = load_files(load_config(config_file(tmp_path / "parts")), [one], workers=3, submit=recording)
+    load_files(load_config(config_file(tmp_path / "whole")), [one], workers=1, submit=serially)
+
+    assert submitted == [Part(0, 3), Part(1, 3), Part(2, 3)]
+    assert (load.counts.new, load.counts.deleted) == (50, 1)  # the last part deletes one of the first
+    assert comparable_tables(tmp_path / "parts" / "littrack.duckdb") == comparable_tables(tmp_path / "whole" / "littrack.duckdb")
 
 
 def test_pubmed_files_are_merged_by_number_other_names_as_given():

@@ -1,9 +1,9 @@
 """Parsing many PubMed files at once: worker processes stage files, the one writer merges them.
 
-A worker streams one file through the parser into staging files (`warehouse.staged`), holding
-about one parser batch in memory; the writer merges each staged file, in file order, as a run
-of its own. `stage_file` is what a worker runs: here in a process pool, or as a Prefect task
-on Dask workers (`flows/bulk_load.py`).
+A worker streams one file, or one `Part` of it, through the parser into staging files
+(`warehouse.staged`), holding about one parser batch in memory; the writer merges each file's
+staged parts, in file order, as a run of its own. `stage_file` is what a worker runs: here in a
+process pool, or as a Prefect task on Dask workers (`flows/bulk_load.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from littrack.parse import iter_pubmed
+from littrack.parse.stream import WHOLE, Part
 from littrack.warehouse.staged import StagedItems, stage_items
 
 # baseline and update files: pubmed25n0001.xml.gz ... (the year's baseline, then its updates)
@@ -29,8 +30,9 @@ class StagingFuture(Protocol):
     def result(self) -> StagedItems: ...
 
 
-Submit = Callable[[Path, Path], StagingFuture]
-"""Start staging one file (`path`, into `folder`) somewhere; the future gives its `StagedItems`."""
+Submit = Callable[[Path, Path, Part], StagingFuture]
+"""Start staging one part of a file (`path`, into `folder`) somewhere; the future gives its
+`StagedItems`."""
 
 
 def file_order(paths: Sequence[Path]) -> list[Path]:
@@ -42,9 +44,14 @@ def file_order(paths: Sequence[Path]) -> list[Path]:
     return [path for _, path in sorted(zip(((int(m[1]), int(m[2])) for m in numbers), paths))]
 
 
-def stage_file(path: Path, folder: Path) -> StagedItems:
-    """Parse one PubMed XML file into staging files in `folder` (runs in a worker)."""
-    return stage_items(iter_pubmed(path), folder)
+def stage_file(path: Path, folder: Path, part: Part = WHOLE) -> StagedItems:
+    """Parse one PubMed XML file, or `part` of it, into staging files in `folder` (runs in a worker)."""
+    return stage_items(iter_pubmed(path, part), folder)
+
+
+def parts_per_file(files: int, workers: int) -> int:
+    """Fewer files than workers: each file is parsed in parts, so that no worker sits idle."""
+    return max(1, workers // max(files, 1))
 
 
 def default_workers() -> int:
@@ -65,5 +72,5 @@ def process_pool(workers: int) -> Iterator[Submit]:
         pool.shutdown(wait=True)
 
 
-def _submit(pool: ProcessPoolExecutor, path: Path, folder: Path) -> Future:
-    return pool.submit(stage_file, path, folder)
+def _submit(pool: ProcessPoolExecutor, path: Path, folder: Path, part: Part) -> Future:
+    return pool.submit(stage_file, path, folder, part)

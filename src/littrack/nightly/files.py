@@ -1,7 +1,7 @@
 """`littrack load`: PubMed XML files (efetch output, baseline or update files) into the warehouse.
 
-Files are parsed in parallel (`nightly.bulk`), a few ahead of the writer, and merged one by one
-in file order, each as a run of its own (one transaction): a `DeleteCitation` in a later update
+Files are parsed in parallel (`nightly.bulk`; fewer files than workers: in parts), a few ahead
+of the writer, and merged one by one in file order, each as a run of its own (one transaction): a `DeleteCitation` in a later update
 file deletes what an earlier file loaded. Matching, duplicate clusters, tags and ranking are
 refreshed once, in the last file's transaction. A file that cannot be parsed fails its run and stops the load; the files
 merged before it stay.
@@ -19,9 +19,12 @@ from pathlib import Path
 
 from littrack.config import Config, review_criteria, seed_citation_lines
 from littrack.errors import LittrackError
-from littrack.nightly.bulk import Submit, StagingFuture, default_workers, file_order, process_pool
+from littrack.nightly.bulk import (
+    Submit, StagingFuture, default_workers, file_order, parts_per_file, process_pool,
+)
 from littrack.nightly.progress import report_progress
 from littrack.parse import ParseError
+from littrack.parse.stream import Part
 from littrack.warehouse import LoadCounts, Warehouse, WriteSession
 
 log = logging.getLogger(__name__)
@@ -52,7 +55,7 @@ def load_files(
 ) -> list[FileLoad]:
     """Load each file as its own run, in `file_order`; refresh matches once, with the last.
 
-    `workers` files are parsed at a time (default: one per CPU), in a local process pool
+    `workers` files (or parts of fewer files) are parsed at a time (default: one per CPU), in a local process pool
     unless `submit` stages them elsewhere (the Prefect flow's Dask workers). `refresh=False`
     leaves matching, clusters, tags and ranking to the next run (bench/load.py times the load
     alone that way).
@@ -62,7 +65,8 @@ def load_files(
             raise InputFileError(f"no such file: {path}")
     warehouse = Warehouse(config.warehouse.path, config.warehouse.lock_timeout_seconds)
     warehouse.check_writable()
-    workers = max(1, min(workers or default_workers(), len(paths)))
+    parts = parts_per_file(len(paths), workers or default_workers())
+    workers = max(1, min(workers or default_workers(), len(paths) * parts))
     with ExitStack() as stack:
         # beside the warehouse: a remote Dask cluster's workers see it where they see the warehouse
         staging = Path(stack.enter_context(
@@ -70,31 +74,34 @@ def load_files(
         ))
         if submit is None:  # entered last, so its workers have stopped before staging goes
             submit = stack.enter_context(process_pool(workers))
-        ahead = _Ahead(submit, file_order(paths), staging, limit=workers + 1)
+        ahead = _Ahead(submit, file_order(paths), staging, parts, limit=workers + 1)
         ahead.fill()  # parsing starts before the writer lock is taken
         with warehouse.write() as db:
             # the merge spills to disk past this, so the writer's memory stays flat however big
             # a file is (DuckDB would otherwise hold all of a file's staged rows in memory)
             db.con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
             return [
-                _merge(db, path, future, refresh=config if refresh and number == len(paths) else None)
-                for number, (path, future) in enumerate(ahead.in_order(len(paths)), start=1)
+                _merge(db, path, staged_parts, refresh=config if refresh and number == len(paths) else None)
+                for number, (path, staged_parts) in enumerate(ahead.in_order(len(paths)), start=1)
             ]
 
 
 class _Ahead:
-    """Keeps at most `limit` files submitted and not yet merged: staging files on disk stay
-    bounded however many files are loaded."""
+    """Keeps at most `limit` parts submitted and not yet merged (and at least one file's): staging
+    files on disk stay bounded however many files are loaded."""
 
-    def __init__(self, submit: Submit, paths: list[Path], staging: Path, limit: int):
-        self._submit, self._staging, self._limit = submit, staging, limit
+    def __init__(self, submit: Submit, paths: list[Path], staging: Path, parts: int, limit: int):
+        self._submit, self._staging, self._parts, self._limit = submit, staging, parts, limit
         self._waiting = deque(enumerate(paths))
-        self._submitted: deque[tuple[Path, StagingFuture]] = deque()
+        self._submitted: deque[tuple[Path, list[StagingFuture]]] = deque()
 
     def fill(self) -> None:
-        while self._waiting and len(self._submitted) < self._limit:
+        while self._waiting and (not self._submitted or len(self._submitted) * self._parts < self._limit):
             number, path = self._waiting.popleft()
-            self._submitted.append((path, self._submit(path, self._staging / f"{number:06d}")))
+            folders = [self._staging / f"{number:06d}-{index}" for index in range(self._parts)]
+            self._submitted.append((path, [
+                self._submit(path, folder, Part(index, self._parts)) for index, folder in enumerate(folders)
+            ]))
 
     def in_order(self, total: int):
         done = 0
@@ -105,15 +112,18 @@ class _Ahead:
             self.fill()
 
 
-def _merge(db: WriteSession, path: Path, future: StagingFuture, refresh: Config | None) -> FileLoad:
-    """Merge one staged file as a run; with `refresh`, the last file's run also refreshes
-    matches, clusters, tags and ranking in its transaction (a failure there fails the run)."""
+def _merge(db: WriteSession, path: Path, parts: list[StagingFuture], refresh: Config | None) -> FileLoad:
+    """Merge one staged file (its parts in order) as a run; with `refresh`, the last file's run
+    also refreshes matches, clusters, tags and ranking in its transaction (a failure there fails
+    the run)."""
     with db.run(None, str(path)) as run:
-        try:
-            staged = future.result()
-        except ParseError as exc:
-            raise ParseError(f"{path}: {exc}") from None
-        run.staging.load(staged)
+        for part in parts:
+            try:
+                staged = part.result()
+            except ParseError as exc:
+                raise ParseError(f"{path}: {exc}") from None
+            run.staging.load(staged)
+            shutil.rmtree(staged.folder)
         if refresh is not None:
             # imported only when needed: the ranking's scikit-learn alone is ~150 MB of memory
             from littrack.nightly.pipeline import match_and_dedupe
@@ -122,5 +132,4 @@ def _merge(db: WriteSession, path: Path, future: StagingFuture, refresh: Config 
             run.before_commit.append(
                 ("match", lambda con: match_and_dedupe(con, citations, run.id, criteria))
             )
-    shutil.rmtree(staged.folder)
     return FileLoad(path, run.id, run.counts)

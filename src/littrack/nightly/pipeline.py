@@ -179,7 +179,6 @@ class Extraction:
         self.found: list[int] = []
         self.cursor_before: Cursor | None = None  # as the published snapshot had it
         self.staged: list[StagedItems] = []
-        self._next_seq = 1
 
     def extract(self, config: Config, options: RunOptions, steps: Steps, client, state_of) -> None:
         state = state_of([])
@@ -212,9 +211,7 @@ class Extraction:
     def load(self, items: Iterable[ParseItem]) -> None:
         """Stage one fetched batch's records in a folder of its own, in arrival order."""
         folder = self.scratch / f"batch-{len(self.staged) + 1:05d}"
-        staged = stage_items(items, folder, first_seq=self._next_seq)
-        self._next_seq = staged.last_seq + 1
-        self.staged.append(staged)
+        self.staged.append(stage_items(items, folder))
 
 
 @contextmanager

@@ -8,14 +8,21 @@ prolog is ever read, so hostile input (billion laughs, external entities) cannot
 fetch anything. Cut-out records are parsed BATCH_RECORDS at a time (one libxml2 call each
 batch), falling back to one at a time when a batch is not well-formed. Memory stays at about
 one read chunk plus one batch.
+
+A big file can be parsed by several processes at once, each taking one `Part`: every part
+cuts the whole document (cheap byte scanning) but parses only the records that end in its
+share of the bytes, so the parts together give each item exactly once, in document order.
 """
 
 from __future__ import annotations
 
 import gzip
+import os
 import re
-from collections.abc import Iterator
+import struct
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -48,15 +55,52 @@ class ParseError(LittrackError):
     """The source is not a PubmedArticleSet at all (an error body, another document, nothing)."""
 
 
-def iter_pubmed(source: Source) -> Iterator[ParseItem]:
+@dataclass(frozen=True)
+class Part:
+    """Part `index` (from 0) of `count`: the items that end in that share of the document's bytes."""
+
+    index: int
+    count: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.index < self.count:
+            raise ValueError(f"part {self.index} of {self.count} does not exist")
+
+    def owns(self, offset: int, size: int) -> bool:
+        """Whether an item ending at byte `offset` of a `size`-byte document is this part's."""
+        share = min(offset * self.count // max(size, 1), self.count - 1)
+        return share == self.index
+
+
+WHOLE = Part(0, 1)
+
+
+def iter_pubmed(source: Source, part: Part = WHOLE) -> Iterator[ParseItem]:
     """Records of a PubmedArticleSet in document order, reading it incrementally.
 
     `source`: the XML as bytes, a path (`.xml` or `.xml.gz`), or a binary file object.
     A broken record becomes a `MalformedRecord` and the rest goes on; ParseError only when
-    the source is not a PubmedArticleSet.
+    the source is not a PubmedArticleSet. `part`: only that part's items (bytes or a path).
     """
+    size = document_size(source) if part.count > 1 else 0
     with _opened(source) as stream:
-        yield from _Splitter(stream).items()
+        yield from _Splitter(stream).items(lambda offset: part.owns(offset, size))
+
+
+def document_size(source: Source) -> int:
+    """The document's length in bytes, uncompressed: what `Part`s divide."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return len(source)
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.suffix != ".gz":
+            return path.stat().st_size
+        # gzip's last 4 bytes: the uncompressed size modulo 4 GiB; a wrong guess (bigger
+        # files, several members) only makes the parts uneven, every item still has one part
+        with path.open("rb") as handle:
+            handle.seek(-4, os.SEEK_END)
+            return struct.unpack("<I", handle.read(4))[0]
+    raise ParseError("only bytes or a file can be parsed in parts")
 
 
 @contextmanager
@@ -95,6 +139,7 @@ class _Splitter:
     def __init__(self, stream: BinaryIO | bytes) -> None:
         self.buf, self.stream = (stream, None) if isinstance(stream, bytes) else (b"", stream)
         self.pos = 0
+        self.dropped = 0  # bytes of the input before `buf` (compacted away)
         self.parser = _record_parser()
         self.wrapper_start = b"<batch>"
 
@@ -117,6 +162,7 @@ class _Splitter:
     def _compact(self) -> None:
         if self.pos > CHUNK_BYTES:
             self.buf = self.buf[self.pos:]
+            self.dropped += self.pos
             self.pos = 0
 
     def _find(self, needle: bytes, start: int) -> int:
@@ -150,10 +196,13 @@ class _Splitter:
         return match.group(1) if match else b""
 
     # -- document ----------------------------------------------------------------------------
-    def items(self) -> Iterator[ParseItem]:
-        """Parsed records and reports, in document order; records are parsed a batch at a time."""
+    def items(self, wanted: Callable[[int], bool]) -> Iterator[ParseItem]:
+        """Parsed records and reports, in document order; records are parsed a batch at a time.
+        Only those `wanted(offset)` where they end are parsed and given."""
         pending: list[bytes] = []
         for piece in self._pieces():
+            if not wanted(self.dropped + self.pos):  # each piece is yielded with `pos` past it
+                continue
             if isinstance(piece, bytes):
                 pending.append(piece)
                 if len(pending) == BATCH_RECORDS:

@@ -57,32 +57,34 @@ class Staging:
     def add(self, items: Iterable[ParseItem]) -> None:
         """Stage items, after those staged before, through staging files of our own."""
         with tempfile.TemporaryDirectory(prefix="littrack-stage-") as folder:
-            self.load(stage_items(items, Path(folder), first_seq=self._seq + 1))
+            self.load(stage_items(items, Path(folder)))
 
     def load(self, staged: StagedItems) -> None:
         """Stage what `stage_items` wrote (here or in a parse worker), after what came before."""
-        if staged.first_seq != self._seq + 1:
-            raise ValueError(f"staged items start at seq {staged.first_seq}, expected {self._seq + 1}")
+        # each folder numbers its items from 1: they go after those staged before
+        def read(name: str) -> dict:
+            return {"after": self._seq, "file": str(staged.folder / name)}
+
         if staged.records:
             self._con.execute(
-                "INSERT INTO stage_records BY NAME SELECT * FROM read_json(?, "
-                f"format = 'newline_delimited', columns = {self._json_columns})",
-                [str(staged.folder / RECORDS_FILE)],
+                "INSERT INTO stage_records BY NAME SELECT * REPLACE (seq + $after AS seq) FROM read_json($file,"
+                f" format = 'newline_delimited', columns = {self._json_columns})",
+                read(RECORDS_FILE),
             )
         if staged.deletions:
             self._con.execute(
-                "INSERT INTO stage_deletions SELECT seq, pmid FROM read_json(?, format = 'newline_delimited',"
-                " columns = {seq: 'BIGINT', pmid: 'BIGINT'})",
-                [str(staged.folder / DELETIONS_FILE)],
+                "INSERT INTO stage_deletions SELECT seq + $after, pmid FROM read_json($file,"
+                " format = 'newline_delimited', columns = {seq: 'BIGINT', pmid: 'BIGINT'})",
+                read(DELETIONS_FILE),
             )
         if staged.quarantined:
             self._con.execute(
-                "INSERT INTO stage_quarantine SELECT seq, pmid, reason, unhex(xml_hex), NULL, fingerprint"
-                " FROM read_json(?, format = 'newline_delimited', columns = {seq: 'BIGINT',"
+                "INSERT INTO stage_quarantine SELECT seq + $after, pmid, reason, unhex(xml_hex), NULL,"
+                " fingerprint FROM read_json($file, format = 'newline_delimited', columns = {seq: 'BIGINT',"
                 " pmid: 'BIGINT', reason: 'VARCHAR', xml_hex: 'VARCHAR', fingerprint: 'VARCHAR'})",
-                [str(staged.folder / QUARANTINE_FILE)],
+                read(QUARANTINE_FILE),
             )
-        self._seq = staged.last_seq
+        self._seq += staged.items
 
     @property
     def empty(self) -> bool:

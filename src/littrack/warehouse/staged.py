@@ -1,7 +1,7 @@
 """Parsed items as staging files: written by any process (a parse worker), loaded by the writer.
 
 Pure file output, no database: a worker streams parser items into three JSON-lines files in
-one folder, in arrival order (`seq`), holding one item at a time. Records keep their typed
+one folder, in arrival order (`seq`, from 1 in each folder), holding one item at a time. Records keep their typed
 `records` columns with the record's JSON text embedded as an object (DuckDB's fastest bulk path
 here); `DeleteCitation` PMIDs and quarantined items (their XML hex-encoded) get files of their
 own. `merge.Staging.load` reads the folder into the run's staging tables.
@@ -28,17 +28,16 @@ class StagedItems:
     """What `stage_items` wrote into `folder`, and how many lines of each kind."""
 
     folder: Path
-    first_seq: int
-    last_seq: int  # first_seq - 1 when nothing was staged
+    items: int  # seq runs 1..items
     records: int
     deletions: int
     quarantined: int
 
 
-def stage_items(items: Iterable[ParseItem], folder: Path, first_seq: int = 1) -> StagedItems:
-    """Write parser items into `folder` (created), numbering them from `first_seq`."""
+def stage_items(items: Iterable[ParseItem], folder: Path) -> StagedItems:
+    """Write parser items into `folder` (created), numbering them from 1."""
     folder.mkdir(parents=True, exist_ok=True)
-    seq = first_seq - 1
+    seq = 0
     counts = {RECORDS_FILE: 0, DELETIONS_FILE: 0, QUARANTINE_FILE: 0}
     with (
         open(folder / RECORDS_FILE, "wb") as records,
@@ -65,9 +64,7 @@ def stage_items(items: Iterable[ParseItem], folder: Path, first_seq: int = 1) ->
                 counts[QUARANTINE_FILE] += 1
             else:
                 raise TypeError(f"cannot load {type(item).__name__}: expected a parser item")
-    return StagedItems(
-        folder, first_seq, seq, counts[RECORDS_FILE], counts[DELETIONS_FILE], counts[QUARANTINE_FILE]
-    )
+    return StagedItems(folder, seq, counts[RECORDS_FILE], counts[DELETIONS_FILE], counts[QUARANTINE_FILE])
 
 
 def _record_line(seq: int, row: dict) -> bytes:
