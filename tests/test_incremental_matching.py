@@ -4,6 +4,7 @@ and the incremental clusters equal a full rebuild on the shared dedup sets."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from littrack.match.changes import pending_changes
 from littrack.match.dedupe_csv import read_bib_csv
 from littrack.match.dedupe_store import refresh_clusters
 from littrack.match.store import citations_due, refresh_matches, rematch_known, sync_seeds
-from littrack.parse import iter_pubmed
+from littrack.parse import DeletedCitations, iter_pubmed
 from littrack.pubmed.synthetic import article_set_document, generate_corpus
 from littrack.rank import refresh_relevance
 from littrack.warehouse import Warehouse
@@ -63,6 +64,23 @@ def test_a_quiet_night_and_a_reload_of_the_same_records_change_no_cluster_id(
     with wh.write() as db:
         assert not pending_changes(db.con, "match")
         assert citations_due(db.con, pending_changes(db.con, "match")) == []
+
+
+def test_a_stage_compares_only_later_runs_records_and_finds_what_a_full_comparison_finds(
+        tmp_path, corpus_records, seeds):
+    wh = Warehouse(tmp_path / "littrack.duckdb")
+    _night(wh, corpus_records[:60], seeds)
+    revised = replace(corpus_records[3], title=corpus_records[3].title + " (revised)")
+    doomed, added = corpus_records[7].pmid, corpus_records[60]
+    with wh.write() as db:
+        db.load_standalone([revised, added, DeletedCitations((doomed,))])
+        since_mark = pending_changes(db.con, "dedup")
+        marks = db.con.execute("DELETE FROM stage_inputs WHERE member_key = '#through_run'"
+                               " RETURNING stage").fetchall()
+        assert sorted(marks) == [("dedup",), ("match",)]
+        assert pending_changes(db.con, "dedup") == since_mark  # without the mark: all compared
+    assert since_mark.pmids() == sorted([revised.pmid, added.pmid])
+    assert since_mark.pmids(removed=True) == [doomed]
 
 
 def test_cluster_ids_do_not_depend_on_the_order_of_a_load(tmp_path, corpus_records, seeds):

@@ -2,8 +2,10 @@
 
 Each record — a current paper (`pmid:N`) or a known citation in force (`known:N`) — has a
 fingerprint of the fields the stages read. `stage_inputs` (migration 008) keeps, per stage,
-the fingerprints it last processed; the difference is found in one SQL pass, so a quiet night
-costs a scan of two columns, not a run of the matchers over the warehouse.
+the fingerprints it last processed, and the last run whose records it saw (`records.last_run_id`
+marks every new, changed or deleted record with its run). Only papers of later runs are
+compared, so a quiet night costs a look at the newest rows of `records`, not a scan of the
+warehouse; without that mark (a stage never run, or its memory cleared) every paper is.
 """
 
 from __future__ import annotations
@@ -12,15 +14,21 @@ from dataclasses import dataclass
 
 import duckdb
 
-# a paper's content hash (migration 001: any change to the parsed record changes it); for a
-# known citation, the fields `dedupe_store` and `lookup` read
-_CURRENT = """
-SELECT 'pmid:' || pmid AS member_key, content_hash AS fingerprint FROM records WHERE NOT deleted
+_SEEN_THROUGH = "#through_run"  # the member key of a stage's last-run mark
+
+# Every record the stage may not have seen as it is, with its fingerprint (NULL: gone): a
+# paper's content hash (migration 001: any change to the parsed record changes it); for a
+# known citation, the fields `dedupe_store` and `lookup` read. Known citations are few: all
+# are compared.
+_CANDIDATES = """
+SELECT 'pmid:' || pmid AS member_key, CASE WHEN NOT deleted THEN content_hash END AS fingerprint
+FROM records WHERE $through IS NULL OR last_run_id IS NULL OR last_run_id > $through
 UNION ALL
 SELECT 'known:' || id,
+       CASE WHEN retired_at IS NULL THEN
        md5(concat_ws('|', source, title, pub_year, array_to_string(authors, ';'), journal, volume,
-                     issue, pages, doi, pmid, pmcid))
-FROM known_citations WHERE retired_at IS NULL
+                     issue, pages, doi, pmid, pmcid)) END
+FROM known_citations
 """
 
 
@@ -45,12 +53,15 @@ class Changes:
 
 def pending_changes(con: duckdb.DuckDBPyConnection, stage: str) -> Changes:
     """The records `stage` has not seen as they are now; leaves them in `temp.stage_changes`."""
+    row = con.execute("SELECT fingerprint FROM stage_inputs WHERE stage = ? AND member_key = ?",
+                      [stage, _SEEN_THROUGH]).fetchone()
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE stage_changes AS "
         f"SELECT coalesce(c.member_key, s.member_key) AS member_key, c.fingerprint "
-        f"FROM ({_CURRENT}) c FULL JOIN (SELECT member_key, fingerprint FROM stage_inputs "
-        f"WHERE stage = ?) s ON s.member_key = c.member_key "
-        f"WHERE c.fingerprint IS DISTINCT FROM s.fingerprint", [stage])
+        f"FROM ({_CANDIDATES}) c {'LEFT' if row else 'FULL'} JOIN (SELECT member_key, fingerprint "
+        f"FROM stage_inputs WHERE stage = $stage AND member_key <> $mark) s ON s.member_key = c.member_key "
+        f"WHERE c.fingerprint IS DISTINCT FROM s.fingerprint",
+        {"through": int(row[0]) if row else None, "stage": stage, "mark": _SEEN_THROUGH})
     rows = con.execute("SELECT member_key, fingerprint IS NULL FROM stage_changes "
                        "ORDER BY member_key").fetchall()
     return Changes(tuple(key for key, gone in rows if not gone),
@@ -59,10 +70,12 @@ def pending_changes(con: duckdb.DuckDBPyConnection, stage: str) -> Changes:
 
 def mark_processed(con: duckdb.DuckDBPyConnection, stage: str) -> None:
     """Record the records of `pending_changes` as `stage` has now seen them."""
-    con.execute("DELETE FROM stage_inputs WHERE stage = ? AND member_key IN "
-                "(SELECT member_key FROM stage_changes)", [stage])
+    con.execute("DELETE FROM stage_inputs WHERE stage = ? AND (member_key = ? OR member_key IN "
+                "(SELECT member_key FROM stage_changes))", [stage, _SEEN_THROUGH])
     con.execute("INSERT INTO stage_inputs SELECT ?, member_key, fingerprint FROM stage_changes "
                 "WHERE fingerprint IS NOT NULL", [stage])
+    con.execute("INSERT INTO stage_inputs SELECT ?, ?, max(last_run_id)::VARCHAR FROM records "
+                "HAVING max(last_run_id) IS NOT NULL", [stage, _SEEN_THROUGH])
 
 
 def same_inputs(con: duckdb.DuckDBPyConnection, stage: str, fingerprint: str) -> bool:

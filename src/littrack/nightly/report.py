@@ -127,12 +127,17 @@ def build_summary(con, run, plan, seeds: Sequence[SeedStatus]) -> RunSummary:
 
 def _papers(con, where: str, params: list) -> tuple[PaperLine, ...]:
     """Papers whose `records` row matches `where`: the few a run touched are picked from the
-    table first, so the per-paper columns `papers` joins are computed for those alone."""
+    table first (none on a quiet night: nothing more is read), so the per-paper columns
+    `papers` joins are computed for those alone."""
+    touched = [pmid for (pmid,) in con.execute(
+        f"SELECT pmid FROM records WHERE NOT deleted AND {where}", params).fetchall()]
+    if not touched:
+        return ()
     rows = con.execute(
         "SELECT pmid, title, first_author, coalesce(journal_iso, journal), pub_year,"
         " publication_types, tag_chips FROM papers"
-        f" WHERE pmid IN (SELECT pmid FROM records WHERE NOT deleted AND {where})"
+        " WHERE pmid IN (SELECT unnest(?::BIGINT[]))"
         " ORDER BY pub_date DESC NULLS LAST, pmid",
-        params,
+        [touched],
     ).fetchall()
     return tuple(PaperLine(*row[:5], tuple(row[5] or ()), tuple(row[6] or ())) for row in rows)
