@@ -16,7 +16,8 @@ from test_warehouse_samples import (
     second_night,
 )
 
-from littrack.parse.records import DeletedCitations, MalformedRecord
+from littrack.parse import iter_pubmed
+from littrack.parse.records import DeletedCitations, MalformedRecord, PubmedRecord
 from littrack.warehouse import (
     Cursor,
     LoadCounts,
@@ -24,6 +25,7 @@ from littrack.warehouse import (
     WarehouseError,
     remove_warehouse,
 )
+from littrack.warehouse import rows
 from littrack.warehouse.rows import record_json
 from littrack.warehouse.schema import known_migrations, migrate
 
@@ -106,6 +108,18 @@ def test_papers_view_is_the_analysts_contract(path):
                                  "WHERE table_name = 'papers'").fetchall())
     for column in ("language", "publication_types", "mesh_terms", "keywords", "authors"):
         assert types[column] == "VARCHAR[]"
+
+
+def test_record_json_is_the_text_earlier_versions_hashed(efetch_samples):
+    """The stored JSON (and so every content hash) is byte for byte json.dumps's: the faster
+    encoder must not make every stored record look changed."""
+    records = [item for sample in efetch_samples if b"<PubmedArticleSet" in sample.read_bytes()[:2048]
+               for item in iter_pubmed(sample) if isinstance(item, PubmedRecord)]
+    records.append(paper(1001, title="Ketamine \u2013 \u00e9tude \x1f \u2028 \U0001f600 \"quoted\" back\\slash"))
+    assert len(records) > 100
+    for record in records:
+        expected = json.dumps(record, default=rows._non_default_fields, ensure_ascii=False, separators=(",", ":"))
+        assert record_json(record) == expected
 
 
 def test_record_json_keeps_every_parsed_field(path):

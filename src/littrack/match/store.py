@@ -189,12 +189,13 @@ def seed_statuses(con: duckdb.DuckDBPyConnection) -> list[SeedStatus]:
 
 
 def _unmatched_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Known citations in force whose current match is not a `matched` paper in `papers`."""
+    """Known citations in force whose current match is not a `matched` current paper."""
+    # `records`, not the `papers` view: that would aggregate every paper's tags first
     rows = con.execute(
         "SELECT k.id FROM known_citations k "
         "LEFT JOIN current_citation_matches m ON m.citation_id = k.id "
         "WHERE k.retired_at IS NULL AND (m.status IS DISTINCT FROM 'matched'"
-        "  OR NOT EXISTS (SELECT 1 FROM papers p WHERE p.pmid = m.pmid)) "
+        "  OR NOT EXISTS (SELECT 1 FROM records p WHERE p.pmid = m.pmid AND NOT p.deleted)) "
         "ORDER BY k.id").fetchall()
     return [citation_id for (citation_id,) in rows]
 

@@ -8,6 +8,8 @@ from dataclasses import fields
 from datetime import date
 from functools import cache
 
+import orjson
+
 from littrack.parse.records import PubmedRecord
 
 
@@ -21,7 +23,16 @@ def record_json(record: PubmedRecord) -> str:
     Leaving defaults out keeps every stored hash stable when the parser gains a new field
     with a default, so an upgrade does not make every record look changed.
     """
-    return json.dumps(record, default=_non_default_fields, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return orjson.dumps(record, default=_non_default_fields, option=_FIELDS_OURSELVES).decode()
+    except orjson.JSONEncodeError:
+        # what orjson refuses (a lone surrogate, a huge int) the json module writes as it always
+        # has: the same text, and the same error from `record_row`
+        return json.dumps(record, default=_non_default_fields, ensure_ascii=False, separators=(",", ":"))
+
+
+# dataclasses and dates go through `_non_default_fields`, as with json.dumps
+_FIELDS_OURSELVES = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
 def content_hash(text: str) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+import orjson
+
 from littrack.parse.records import DeletedCitations, MalformedRecord, ParseItem, PubmedRecord
 from littrack.warehouse.rows import BadRecord, record_row
 
@@ -72,10 +74,7 @@ def _record_line(seq: int, row: dict) -> bytes:
     # would cost as much as making it
     fields = {"seq": seq, **row}
     record = fields.pop("record_json")
-    return b"%s,\"record_json\":%s}\n" % (
-        json.dumps(fields, ensure_ascii=False)[:-1].encode(),
-        record.encode(),
-    )
+    return b"%s,\"record_json\":%s}\n" % (orjson.dumps(fields)[:-1], record.encode())
 
 
 def _malformed_line(seq: int, item: MalformedRecord) -> bytes:
