@@ -286,7 +286,7 @@ def test_the_writer_never_opens_the_analysts_file(path):
     with Warehouse(path).write():
         pass
     assert sorted(p.name for p in path.parent.iterdir()) == sorted(
-        [files.published.name, files.store.name, files.lock.name, files.decisions_export.name])
+        [files.published.name, files.spare.name, files.store.name, files.lock.name, files.decisions_export.name])
     path.write_bytes(b"not a database")  # a store the writer depended on would now be broken
     load_night(path, second_night(), SECOND_CURSOR)
     assert paper_row(Warehouse(path), 1001)["version"] == 2

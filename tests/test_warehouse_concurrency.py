@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
+import duckdb
 import pytest
 from support import comparable_tables, python_child
 from test_warehouse_samples import (
@@ -21,6 +23,7 @@ from test_warehouse_samples import (
 )
 
 from littrack.warehouse import Warehouse, WarehouseBusy
+from littrack.warehouse.files import WarehouseFiles, clone_file
 
 KILLED_MID_LOAD = """
 import sys, time
@@ -89,6 +92,51 @@ def test_an_analyst_holding_the_warehouse_open_never_blocks_the_nightly(tmp_path
         analyst.wait()
     with Warehouse(path).read() as con:
         assert con.execute("SELECT count(*), max(version) FROM papers").fetchone() == (3, 2)
+
+
+def test_a_snapshot_held_open_for_several_nights_is_never_rewritten(tmp_path):
+    """Two publishes later a snapshot is the spare the writer rewrites in place: not while a
+    reader holds it, in another process or in the writer's own."""
+    path = tmp_path / "littrack.duckdb"
+    load_night(path, first_night(), FIRST_CURSOR)
+    analysts_file = _kept(path, tmp_path / "held-by-the-analyst")
+    analyst = python_child(ANALYST, path)
+    try:
+        assert analyst.stdout.readline() == "3 1\n"
+        load_night(path, second_night(), SECOND_CURSOR)
+        ours = _kept(path, tmp_path / "held-here")
+        with duckdb.connect(str(path), read_only=True) as here:
+            load_night(path, [], SECOND_CURSOR)  # would rewrite the analyst's file
+            load_night(path, [], SECOND_CURSOR)  # would rewrite ours
+            assert here.execute("SELECT count(*), max(version) FROM papers").fetchone() == (3, 2)
+        analyst.stdin.write("\n")
+        analyst.stdin.flush()
+        assert analyst.stdout.readline() == "3 1\n"
+    finally:
+        analyst.kill()
+        analyst.wait()
+    assert [link.read_bytes() == data for link, data in (analysts_file, ours)] == [True, True]
+
+
+def _kept(path: Path, link: Path) -> tuple[Path, bytes]:
+    """A second name for the file at `path` now, and its bytes: to see it later, whatever
+    name it has by then."""
+    os.link(path, link)
+    return link, link.read_bytes()
+
+
+def test_with_no_reader_the_spare_is_rewritten_into_the_next_snapshot(tmp_path):
+    path = tmp_path / "littrack.duckdb"
+    files = WarehouseFiles.beside(path)
+    load_night(path, first_night(), FIRST_CURSOR)
+    load_night(path, second_night(), SECOND_CURSOR)
+    spare = files.spare.stat().st_ino
+    load_night(path, [], SECOND_CURSOR)
+    if clone_file(files.store, tmp_path / "clone-probe"):
+        pytest.skip("this filesystem clones files: the spare is not needed")
+    assert path.stat().st_ino == spare  # the spare became the snapshot, rewritten where it differed
+    assert path.read_bytes() == files.store.read_bytes()
+    assert len(list(tmp_path.glob("*.duckdb*"))) == 4  # snapshot, spare, store, lock
 
 
 def test_a_second_writer_waits_for_the_lock_timeout_then_is_told_why(tmp_path):

@@ -70,12 +70,14 @@ def pending_changes(con: duckdb.DuckDBPyConnection, stage: str) -> Changes:
 
 def mark_processed(con: duckdb.DuckDBPyConnection, stage: str) -> None:
     """Record the records of `pending_changes` as `stage` has now seen them."""
-    con.execute("DELETE FROM stage_inputs WHERE stage = ? AND (member_key = ? OR member_key IN "
-                "(SELECT member_key FROM stage_changes))", [stage, _SEEN_THROUGH])
+    con.execute("DELETE FROM stage_inputs WHERE stage = ? AND member_key IN "
+                "(SELECT member_key FROM stage_changes)", [stage])
     con.execute("INSERT INTO stage_inputs SELECT ?, member_key, fingerprint FROM stage_changes "
                 "WHERE fingerprint IS NOT NULL", [stage])
-    con.execute("INSERT INTO stage_inputs SELECT ?, ?, max(last_run_id)::VARCHAR FROM records "
-                "HAVING max(last_run_id) IS NOT NULL", [stage, _SEEN_THROUGH])
+    # moved only when it changes: any write to this table makes the checkpoint rewrite its index
+    con.execute("INSERT OR REPLACE INTO stage_inputs SELECT ?, ?, max(last_run_id)::VARCHAR FROM records"
+                " HAVING max(last_run_id)::VARCHAR IS DISTINCT FROM (SELECT fingerprint FROM stage_inputs"
+                "  WHERE stage = ? AND member_key = ?)", [stage, _SEEN_THROUGH, stage, _SEEN_THROUGH])
 
 
 def same_inputs(con: duckdb.DuckDBPyConnection, stage: str, fingerprint: str) -> bool:
