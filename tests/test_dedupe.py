@@ -15,7 +15,8 @@ from littrack.cli import (
     app,
     dedupe_cmd,  # noqa: F401  (registers the command)
 )
-from littrack.match.dedupe import BibRecord, Link, dedupe, dedupe_with_links, related
+from littrack.match.blocking import MAX_BLOCK, candidate_pairs
+from littrack.match.dedupe import BibRecord, Link, dedupe, dedupe_with_links, profile, related
 from littrack.match.dedupe_csv import DedupeInputError, dedupe_csv
 from littrack.match.dedupe_store import refresh_clusters
 
@@ -159,9 +160,11 @@ def test_refresh_clusters_stores_clusters_and_links(tmp_path):
     ])
     con.execute("INSERT INTO known_citations VALUES (7, 'seed', ?, ['Sigtermans MJ'], 'Pain', "
                 "2009, '145', '3', '304-311', NULL, NULL, NULL, NULL)", [PAPER.title])
-    # what incremental dedup reads of `records`: each current record's content hash
-    con.execute("CREATE TABLE records AS SELECT pmid, md5(title) AS content_hash, false AS deleted"
-                " FROM papers")
+    # dedup reads the papers from `records`, with each current record's content hash and the
+    # run that last changed it (for incremental dedup)
+    con.execute("CREATE TABLE records AS SELECT *, md5(title) AS content_hash, false AS deleted,"
+                " 1 AS last_run_id FROM papers")
+    con.execute("DROP TABLE papers")
     summary = refresh_clusters(con, run_id=5)
     assert (summary.records, summary.clusters, summary.links) == (3, 2, 2)
     rows = con.execute("SELECT cluster_id, member_key, source, run_id FROM dedup_clusters "
@@ -181,6 +184,22 @@ def test_refresh_clusters_stores_clusters_and_links(tmp_path):
     assert merge["fields"]["pages"]["verdict"] == "agree"
     refresh_clusters(con)  # replaces, never accumulates
     assert con.execute("SELECT count(*) FROM dedup_clusters").fetchone() == (3,)
+
+
+def test_blocking_pairs_pubmed_records_only_with_records_that_lack_a_pmid():
+    """Issue 11: in a warehouse every PubMed record has its own PMID, so only a record without
+    one (a known citation) can pair with them — also inside a block too big to compare in full
+    (one title opening), where the pairs come from a window over the sorted titles."""
+    papers = [replace(PAPER, id=f"pmid:{n}", pmid=n, doi=f"10.1000/{n}",
+                      title=f"{PAPER.title}: centre {n:02d} of the network", pages=f"{n}-{n + 9}")
+              for n in range(1, 3 * MAX_BLOCK)]
+    citation = replace(papers[40], id="known:1", pmid=None, doi=None)
+    profiles = [profile(record) for record in [*papers, citation]]
+    pairs = candidate_pairs(profiles)
+    assert (40, len(papers)) in pairs
+    assert all(j == len(papers) for _, j in pairs)
+    [cluster] = [c for c in dedupe([*papers, citation]) if len(c.member_ids) > 1]
+    assert cluster.member_ids == ("pmid:41", "known:1")
 
 
 def test_dedupe_with_links_agrees_with_the_separate_calls():

@@ -15,6 +15,7 @@ from littrack.nightly.pipeline import RunOptions, run_nightly
 from littrack.pubmed.standin import StandIn
 from littrack.pubmed.synthetic import DEMO_N, DEMO_SEED, LATER_DATE, generate_corpus
 from littrack.rank import MODEL_VERSION, PriorText, Ranker, UnknownLabel, refresh_relevance
+from littrack.rank.features import STOP_WORDS, fit_vectorizer
 from littrack.rank.metrics import order_quality
 from littrack.warehouse import Warehouse
 from littrack.warehouse.decisions_export import append_decisions
@@ -81,6 +82,38 @@ def test_why_names_terms_and_the_prior_text_a_paper_is_like():
     assert ranking.why("rct").endswith("; like seed 1")
     assert ranking.why("cohort").startswith("complex regional")  # a bigram, not its two words
     assert ranking.why("knee") == ""  # nothing on topic raised it
+
+
+def test_the_whys_of_many_papers_at_once_are_each_papers_why(monkeypatch):
+    monkeypatch.setattr("littrack.rank.ranker.EXPLAIN_BATCH", 4)  # two batches, the last one short
+    prior = [PriorText("seed 1", PAPERS["rct"]), CRITERIA]
+    ranking = Ranker(list(PAPERS), iter(PAPERS.values()), prior).rescore({"rct": "include", "knee": "exclude"})
+    papers = list(reversed(PAPERS))
+    assert ranking.whys(papers) == [ranking.why(paper) for paper in papers]
+
+
+def test_one_text_per_id():
+    with pytest.raises(ValueError, match="one text per id"):
+        Ranker(["a", "b"], iter(["Ketamine for pain"]))
+
+
+def test_the_features_are_scikit_learns_tfidf_to_the_bit():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+    assert STOP_WORDS == ENGLISH_STOP_WORDS
+    # enough texts for min_df 2, so that each text's own word ("trial7") is dropped; long
+    # enough that the order and precision of the sums matter
+    papers = [*PAPERS.values()]
+    texts = [" ".join(papers[i % 6:] + papers[: i % 6 + i % 4]) + f" trial{i}" for i in range(54)]
+    texts += [CRITERIA.text, "", "Ünïcode Straße naïve ½ x1 İstanbul ǅemal of the"]
+    names, rows = fit_vectorizer(iter(texts), len(texts))
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english",
+                                 min_df=2, dtype=np.float32)
+    expected = vectorizer.fit_transform(texts)
+    assert names == list(vectorizer.get_feature_names_out())
+    assert rows.indptr.tolist() == expected.indptr.tolist()
+    assert rows.indices.tolist() == expected.indices.tolist()  # each row's order: what its sums follow
+    assert rows.data.tobytes() == expected.data.tobytes()
 
 
 def test_no_prior_and_no_words_still_gives_an_order():

@@ -348,3 +348,20 @@ def test_littrack_load_tags_the_records_of_its_files(tmp_path, efetch_samples):
     with Warehouse(tmp_path / "w.duckdb").read() as con:
         tagged = con.execute("SELECT count(*), count(design) FROM papers").fetchone()
     assert tagged[0] > 0 and tagged == (tagged[0], tagged[0])
+
+
+def test_the_case_twins_are_every_character_ignorecase_takes_for_an_ascii_letter():
+    """The cue lookup folds text with lower() plus `_CASE_TWINS`: a character that IGNORECASE
+    matches to an ASCII letter and that folding missed would let a cue skip a real match."""
+    import re
+    import string
+
+    from littrack.tags.text import folded
+
+    for code in range(0x110000):
+        char = chr(code)
+        if 0xD800 <= code < 0xE000 or char in string.ascii_letters:
+            continue
+        twins = [c for c in string.ascii_lowercase if re.fullmatch(c, char, re.IGNORECASE)]
+        if twins:
+            assert folded(char) == twins[0], hex(code)

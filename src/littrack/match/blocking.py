@@ -5,7 +5,10 @@ chosen so that a duplicate with a typo, a truncated title or a missing field sti
 least one: identifiers, the first and the last words of the title, pairs of the title's rarest
 words, and first author or volume with first page. A block too big to compare in full (a common
 title opening, a mass-duplicated record) is compared in a sliding window over its titles, so
-the cost stays about linear in the number of records.
+the cost stays about linear in the number of records. Two records that give an identifier
+differently are never a candidate pair: `evidence.compare` calls them distinct anyway. In a
+warehouse, where each PubMed record has its own PMID, that is nearly every pair a key proposes,
+so blocks are made only of the keys that the records able to pair have (`_blocks`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Hashable, Iterator, Mapping, Sequence
 
-from littrack.match.evidence import Profile
+from littrack.match.evidence import IDENTIFIERS, Profile, identifiers_conflict
 
 MAX_BLOCK = 40  # blocks up to this size are compared in full
 WINDOW = 8  # neighbours compared in a bigger block, sorted by title
@@ -60,7 +63,7 @@ def rarest_words(profile: Profile, document_frequency: Mapping[str, int]) -> lis
 def stored_keys(profile: Profile) -> list[str]:
     """The keys kept with a record in the warehouse (`dedup_keys`): those of the record alone,
     and one `word:` key per title content word, from which rare words are counted."""
-    keys = {":".join(str(part) for part in key) for key in _set_free_keys(profile)}
+    keys = {":".join(map(str, key)) for key in _set_free_keys(profile)}
     keys.update(f"word:{w}" for w in _content_words(profile.title))
     return sorted(keys)
 
@@ -76,13 +79,9 @@ def candidate_pairs(profiles: Sequence[Profile],
     profiles unless `document_frequency` (over a bigger set they belong to) is given."""
     if document_frequency is None:
         document_frequency = word_frequency(profiles)
-    blocks: dict[Hashable, list[int]] = defaultdict(list)
-    for index, profile in enumerate(profiles):
-        for key in _keys(profile, document_frequency):
-            blocks[key].append(index)
     pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) <= 1:
+    for members in _blocks(profiles, document_frequency).values():
+        if len(members) <= 1 or _identified_apart(profiles, members):
             continue
         if len(members) <= MAX_BLOCK:
             pairs.update(combinations(members, 2))  # members are in increasing order
@@ -91,4 +90,51 @@ def candidate_pairs(profiles: Sequence[Profile],
         for position, i in enumerate(ordered):
             for j in ordered[position + 1: position + 1 + WINDOW]:
                 pairs.add((min(i, j), max(i, j)))
-    return pairs
+    return {(i, j) for i, j in pairs if not identifiers_conflict(profiles[i], profiles[j])}
+
+
+def _blocks(profiles: Sequence[Profile],
+            document_frequency: Mapping[str, int]) -> dict[Hashable, list[int]]:
+    """The records (in increasing order) having each key that can make a pair. A record of
+    `_closed_records` pairs only with the others, so its keys that none of the others has are
+    left out, and its rare-word keys are made only when it has two of their words."""
+    closed = _closed_records(profiles)
+    open_keys = {index: list(_keys(profile, document_frequency))
+                 for index, profile in enumerate(profiles) if index not in closed}
+    wanted = {key for keys in open_keys.values() for key in keys}
+    rare_words = {word for key in wanted if key[0] == "rare" for word in key[1]}
+    blocks: dict[Hashable, list[int]] = defaultdict(list)
+    for index, profile in enumerate(profiles):
+        if index in open_keys:
+            keys = open_keys[index]
+        elif len(rare_words.intersection(profile.title.split())) >= 2:
+            keys = [key for key in _keys(profile, document_frequency) if key in wanted]
+        else:
+            keys = [key for key in _set_free_keys(profile) if key in wanted]
+        for key in keys:
+            blocks[key].append(index)
+    return blocks
+
+
+def _closed_records(profiles: Sequence[Profile]) -> set[int]:
+    """The records that give an identifier no other record gives, for the identifier most
+    records give so (in a warehouse: all PubMed records, by PMID): no two of them can pair."""
+    best: set[int] = set()
+    for name in IDENTIFIERS:
+        values = [getattr(profile, name) for profile in profiles]
+        count = Counter(values)
+        closed = {index for index, value in enumerate(values)
+                  if value is not None and count[value] == 1}
+        if len(closed) > len(best):
+            best = closed
+    return best
+
+
+def _identified_apart(profiles: Sequence[Profile], members: list[int]) -> bool:
+    """Whether each of these records gives one identifier, each a different one: no two of them
+    can be paired."""
+    for name in IDENTIFIERS:
+        values = {getattr(profiles[i], name) for i in members}
+        if None not in values and len(values) == len(members):
+            return True
+    return False

@@ -137,29 +137,55 @@ class MatchResult:
 # comparing one citation with one paper
 
 
-def compare(citation: Citation, paper: Paper) -> Comparison:
-    """Evidence, field by field, that `citation` names `paper`."""
-    cited_notice = f.notice_kind(citation.title)
+@dataclass(frozen=True, slots=True)
+class Cited:
+    """A citation's side of its comparisons, normalised once for all its candidates."""
+
+    citation: Citation
+    notice: str | None
+    title: str  # normalised
+    main_title: str  # normalised, before a subtitle; "" without one
+    text: str  # the words of the whole citation, where a title cut wrongly is looked for
+    authors: tuple[f.AuthorName, ...]
+    volume: str
+    issue: str
+    pages: f.PageRange | None
+
+    @classmethod
+    def of(cls, citation: Citation) -> Cited:
+        return cls(citation, f.notice_kind(citation.title), f.normalize_title(citation.title),
+                   _main_title(citation.title), " ".join(f.tokens(citation.raw)),
+                   f.parse_nlm_names(citation.authors), f.normalize_volume(citation.volume),
+                   _issue_key(citation.issue), f.page_range(citation.pages))
+
+
+def compare(cited: Cited, paper: Paper) -> Comparison:
+    """Evidence, field by field, that the citation names `paper`."""
+    citation = cited.citation
     paper_notice = f.notice_kind(paper.title, paper.publication_types)
+    found_title = f.normalize_title(paper.title)
     # a citation of the notice itself ("Reply.") names the notice, not the paper it is about
-    cites_notice = cited_notice or f.normalize_title(citation.title) == f.normalize_title(paper.title)
+    cites_notice = cited.notice or cited.title == found_title
     notice = paper_notice if paper_notice and not cites_notice else None
-    paper_title = f.notice_subject(paper.title) if notice else paper.title
-    cited_authors = f.parse_nlm_names(citation.authors)
+    if notice:
+        paper_title = f.notice_subject(paper.title)
+        found_title = f.normalize_title(paper_title)
+    else:
+        paper_title = paper.title
     paper_authors = f.parse_nlm_names(paper.authors)
     evidence = {
         "pmid": _identifier(citation.pmid, paper.pmid, "pmid"),
         "doi": _identifier(citation.doi, paper.doi, "doi"),
-        "title": _title(citation.title, paper_title, citation.raw),
-        "first_author": _first_author(citation, paper, cited_authors, paper_authors),
-        "authors": _co_authors(cited_authors, paper_authors),
+        "title": _title(cited, paper_title, found_title),
+        "first_author": _first_author(citation, paper, cited.authors, paper_authors),
+        "authors": _co_authors(cited.authors, paper_authors),
         "journal": _journal(citation.journal, paper),
         "year": _year(citation.year, paper.year),
-        "volume": _equal(f.normalize_volume(citation.volume), f.normalize_volume(paper.volume),
+        "volume": _equal(cited.volume, f.normalize_volume(paper.volume),
                          "volume", citation.volume, paper.volume),
-        "issue": _equal(_issue_key(citation.issue), _issue_key(paper.issue), "issue",
+        "issue": _equal(cited.issue, _issue_key(paper.issue), "issue",
                         citation.issue, paper.issue),
-        "pages": _pages(citation.pages, paper.pages),
+        "pages": _pages(cited, paper.pages),
     }
     return Comparison(paper, evidence, notice)
 
@@ -181,13 +207,14 @@ def _identifier(cited, found, name: str) -> Evidence:
     return _agree(name, cited, found) if cited == found else _conflict(name, cited, found)
 
 
-def _title(cited: str | None, found: str, raw: str = "") -> Evidence:
-    a, b = f.normalize_title(cited), f.normalize_title(found)
+def _title(cited: Cited, found: str, b: str) -> Evidence:
+    """`found`: the paper's title, `b` the same normalised."""
+    a = cited.title
     if not a or not b:
         return _UNKNOWN
     similarity, x, y = f.title_similarity(a, b), a, b
     # a dropped subtitle ("X" for "X: Y"), or one PubMed lacks: compare with the main title
-    for short, long_ in ((a, _main_title(found)), (_main_title(cited), b)):
+    for short, long_ in ((a, _main_title(found)), (cited.main_title, b)):
         if short and len(short.split()) >= _GENERIC_TITLE_WORDS:
             main_similarity = f.title_similarity(short, long_)
             if main_similarity > similarity:
@@ -195,19 +222,20 @@ def _title(cited: str | None, found: str, raw: str = "") -> Evidence:
     # a specific title found whole in the citation's text, where the parser cut it wrongly
     # ("Silva. review of ..." — a lone surname taken for part of the title)
     if similarity < _STRONG_TITLE and len(b.split()) >= _SPECIFIC_TITLE_WORDS:
-        text = " ".join(f.tokens(raw))
+        text = cited.text
         inside = fuzz.partial_ratio_alignment(b, text)
         if inside is not None and inside.score / 100 > similarity:
             similarity, x, y = inside.score / 100, text[inside.dest_start: inside.dest_end], b
+    given = cited.citation.title
     if f.title_numbers(x) != f.title_numbers(y):
-        return _conflict("title", cited, found, similarity)  # Part 1 / Part 2, Phase I / II
+        return _conflict("title", given, found, similarity)  # Part 1 / Part 2, Phase I / II
     if similarity >= _STRONG_TITLE:
-        return _agree("title", cited, found, similarity)
+        return _agree("title", given, found, similarity)
     if similarity >= _CLOSE_TITLE:
-        return Evidence("close", _WEIGHTS["title"] * 0.6, cited, found, similarity)
+        return Evidence("close", _WEIGHTS["title"] * 0.6, given, found, similarity)
     if similarity >= _WEAK_TITLE:
-        return Evidence("weak", 0.0, cited, found, similarity)
-    return _conflict("title", cited, found, similarity)
+        return Evidence("weak", 0.0, given, found, similarity)
+    return _conflict("title", given, found, similarity)
 
 
 _SUBTITLE = re.compile(r"\s*(?:[:.?!]|\s-|\s\u2014)\s+")
@@ -271,11 +299,12 @@ def _equal(a: str, b: str, name: str, cited, found) -> Evidence:
     return _agree(name, cited, found) if a == b else _conflict(name, cited, found)
 
 
-def _pages(cited: str | None, found: str | None) -> Evidence:
-    same = f.pages_agree(f.page_range(cited), f.page_range(found))
+def _pages(cited: Cited, found: str | None) -> Evidence:
+    same = f.pages_agree(cited.pages, f.page_range(found))
     if same is None:
         return _UNKNOWN
-    return _agree("pages", cited, found) if same else _conflict("pages", cited, found)
+    given = cited.citation.pages
+    return _agree("pages", given, found) if same else _conflict("pages", given, found)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,7 +314,8 @@ def _pages(cited: str | None, found: str | None) -> Evidence:
 def match_citation(citation: Citation, papers: Iterable[Paper]) -> MatchResult:
     """The best of `papers` for `citation`, with a status that is never confidently wrong."""
     # on equal points a paper ranks before a notice about it (an erratum repeats its title)
-    ranked = sorted((compare(citation, p) for p in papers),
+    cited = Cited.of(citation)
+    ranked = sorted((compare(cited, p) for p in papers),
                     key=lambda c: (c.points, c.notice is None), reverse=True)
     if citation.is_empty or not ranked or not _worth_showing(ranked[0]):
         return MatchResult(citation, "not_found", reason=_nothing_found(citation, ranked))

@@ -134,11 +134,12 @@ def mark_recurring(profiles: list[Profile]) -> list[Profile]:
 Pairing = Callable[[Sequence[Profile]], Iterable[tuple[int, int]]]
 
 
-def _judge(records: Iterable[BibRecord], pairing: Pairing = candidate_pairs
+def _judge(records: Iterable[BibRecord], pairing: Pairing = candidate_pairs,
+           profile_of: Callable[[BibRecord], Profile] = profile
            ) -> tuple[list[Profile], list[tuple[Verdict, int, int]]]:
     """Profiles and the non-distinct verdicts on the pairs `pairing` proposes (the bench swaps
-    in all pairs to measure what blocking saves)."""
-    profiles = mark_recurring([profile(r) for r in records])
+    in all pairs to measure what blocking saves; `profile_of`: see `dedupe_with_links`)."""
+    profiles = mark_recurring([profile_of(r) for r in records])
     verdicts = []
     for i, j in pairing(profiles):
         verdict = compare(profiles[i], profiles[j])
@@ -158,10 +159,12 @@ def related(records: Iterable[BibRecord]) -> list[Link]:
     return dedupe_with_links(records)[1]
 
 
-def dedupe_with_links(records: Iterable[BibRecord], pairing: Pairing = candidate_pairs
+def dedupe_with_links(records: Iterable[BibRecord], pairing: Pairing = candidate_pairs,
+                      profile_of: Callable[[BibRecord], Profile] = profile
                       ) -> tuple[list[Cluster], list[Link]]:
-    """`dedupe` and `related` in one pass over the records (`pairing`: see `_judge`)."""
-    profiles, verdicts = _judge(records, pairing)
+    """`dedupe` and `related` in one pass over the records (`pairing`: see `_judge`). A caller
+    that has profiled the records already passes its memo of `profile` as `profile_of`."""
+    profiles, verdicts = _judge(records, pairing, profile_of)
     clusters = _clusters(profiles, verdicts)
     return clusters, _links(profiles, verdicts, clusters)
 

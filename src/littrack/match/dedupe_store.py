@@ -14,31 +14,41 @@ recorded in `dedup_cluster_events`. A refresh changes nothing when nothing chang
 
 from __future__ import annotations
 
+import gc
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
+from typing import Iterable, Iterator
+
+import numpy as np
 
 from littrack.match.blocking import RARE_WORDS, candidate_pairs, stored_keys
 from littrack.match.changes import Changes, mark_processed, pending_changes
 from littrack.match.cluster_ids import Assignment, assign_ids, member_order
 from littrack.match.dedupe import BibRecord, Cluster, Link, dedupe_with_links, profile
+from littrack.match.evidence import Profile
 from littrack.warehouse.transaction import transaction
 
+# the current papers are read from `records`: the `papers` view would aggregate every paper's
+# tags first
 _RECORDS = """SELECT * FROM (
     SELECT 'pmid:' || pmid AS member_key, 'pubmed', title, pub_year, authors,
            coalesce(journal_iso, journal), volume, issue, pages, doi, pmid, pmcid,
-           publication_types FROM papers
+           publication_types FROM records WHERE NOT deleted
     UNION ALL
     SELECT 'known:' || id, source, title, pub_year, authors, journal, volume, issue, pages,
            doi, pmid, pmcid, [] FROM known_citations WHERE retired_at IS NULL)
 WHERE member_key IN (SELECT unnest(?::VARCHAR[]))"""
 # PubMed's own CommentsCorrections between two stored papers: "a ErratumFor b", "a CommentOn b"
+# (the JSON is parsed only where it names a ref_type: parsing every record is what costs)
 _PUBMED_LINKS = """
     SELECT DISTINCT 'pmid:' || p.pmid AS a, 'pmid:' || link.pmid AS b, 'pubmed:' || link.ref_type AS kind
-    FROM papers p,
+    FROM (SELECT pmid, record_json FROM records
+          WHERE NOT deleted AND contains(record_json, '"ref_type"')) p,
          unnest(from_json(p.record_json -> 'comments_corrections',
                           '[{"ref_type": "VARCHAR", "pmid": "BIGINT"}]')) AS t(link)
-    WHERE link.pmid IN (SELECT pmid FROM papers)"""
+    WHERE link.pmid IN (SELECT pmid FROM records WHERE NOT deleted)"""
 _FULL_REBUILD_SHARE = 0.25  # more records changed than this share: recompute them all
 _BIG_BLOCK = 200  # a key this common (a stock title opening) does not pull its block in
 
@@ -55,7 +65,7 @@ def refresh_clusters(con, run_id: int | None = None) -> DedupeSummary:
     """Bring the stored clusters and links up to date with the warehouse's records."""
     changes = pending_changes(con, "dedup")
     if changes:
-        with transaction(con):  # or part of the night's
+        with transaction(con), _collector_paused():  # or part of the night's
             _recluster(con, changes, run_id)
             mark_processed(con, "dedup")
     records, clusters = con.execute(
@@ -64,12 +74,27 @@ def refresh_clusters(con, run_id: int | None = None) -> DedupeSummary:
     return DedupeSummary(records, clusters, records - clusters, links)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Reclustering makes a few objects per record and key, all kept to the end and none in a
+    reference cycle: the cyclic collector's passes over them took a third of its time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _recluster(con, changes: Changes, run_id: int | None) -> None:
-    scope = _scope(con, changes)
-    records = _records(con, sorted(scope - set(changes.removed)))
+    profile_of = cache(profile)  # each record is normalised once, for its keys and the engine
+    changed = _records(con, changes.present)
+    scope = _scope(con, changes, map(profile_of, changed))
+    records = _records(con, scope - set(changes.removed), known=changed)
     frequency = _word_frequency(con, records)
     clusters, links = dedupe_with_links(records, partial(candidate_pairs,
-                                                         document_frequency=frequency))
+                                                         document_frequency=frequency), profile_of)
     old_id_of = dict(con.execute(
         "SELECT member_key, cluster_id FROM dedup_clusters WHERE member_key IN "
         "(SELECT unnest(?::VARCHAR[]))", [sorted(scope)]).fetchall())
@@ -85,39 +110,43 @@ def _recluster(con, changes: Changes, run_id: int | None) -> None:
 _Records = dict[BibRecord, str]  # each record and its source ("pubmed", "seed", "import")
 
 
-def _records(con, keys) -> _Records:
-    """The records with these member keys, in `member_order` (never in SELECT order)."""
-    rows = sorted(con.execute(_RECORDS, [list(keys)]).fetchall(), key=lambda row: member_order(row[0]))
-    return dict(
-        (BibRecord(id=key, title=title or "", year=year, authors=tuple(authors or ()),
-                   journal=journal, volume=volume, issue=issue, pages=pages, doi=doi,
-                   pmid=pmid, pmcid=pmcid, publication_types=tuple(types or ())), source)
-        for (key, source, title, year, authors, journal, volume, issue, pages, doi, pmid, pmcid,
-             types) in rows)
+def _records(con, keys: Iterable[str], known: _Records | None = None) -> _Records:
+    """The records with these member keys, in `member_order` (never in SELECT order); those
+    in `known` are not read again."""
+    wanted = set(keys)
+    found = {record.id: (record, source) for record, source in (known or {}).items()
+             if record.id in wanted}
+    for (key, source, title, year, authors, journal, volume, issue, pages, doi, pmid, pmcid,
+         types) in con.execute(_RECORDS, [sorted(wanted - found.keys())]).fetchall():
+        found[key] = (BibRecord(id=key, title=title or "", year=year,
+                                authors=tuple(authors or ()), journal=journal, volume=volume,
+                                issue=issue, pages=pages, doi=doi, pmid=pmid, pmcid=pmcid,
+                                publication_types=tuple(types or ())), source)
+    return dict(found[key] for key in sorted(found, key=member_order))
 
 
-def _store_keys(con, keys: tuple[str, ...], records: _Records) -> None:
+def _store_keys(con, keys: tuple[str, ...], profiles: Iterable[Profile]) -> None:
     con.execute("DELETE FROM dedup_keys WHERE member_key IN (SELECT unnest(?::VARCHAR[]))",
                 [list(keys)])
     members, values = [], []
-    for record in records:
-        for key in stored_keys(profile(record)):
-            members.append(record.id)
+    for profiled in profiles:
+        for key in stored_keys(profiled):
+            members.append(profiled.id)
             values.append(key)
     if members:
-        con.execute("INSERT INTO dedup_keys SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
-                    [members, values])
+        _insert(con, "dedup_keys", {"member_key": ("VARCHAR", members),
+                                    "key": ("VARCHAR", values)})
 
 
-def _scope(con, changes: Changes) -> set[str]:
+def _scope(con, changes: Changes, changed: Iterable[Profile]) -> set[str]:
     """The records to dedupe again: the changed ones, those sharing a key with them as they
     were and as they are (a stock key aside) or two of their rarest title words, and all
     members of the clusters these are in or linked with. Past a share of the warehouse, all.
-    Updates `dedup_keys` on the way."""
+    Updates `dedup_keys` on the way, from the profiles of the records `changes.present`."""
     seen = con.execute("SELECT count(*) FROM stage_inputs WHERE stage = 'dedup'").fetchone()[0]
     everything = len(changes.keys) > _FULL_REBUILD_SHARE * max(seen, 1)
     seeds = set(changes.keys) if everything else _neighbours(con, changes.keys)
-    _store_keys(con, changes.keys, _records(con, changes.present))
+    _store_keys(con, changes.keys, changed)
     if everything:
         return seeds | {k for (k,) in con.execute(
             "SELECT member_key FROM stage_inputs WHERE stage = 'dedup'").fetchall()}
@@ -166,11 +195,16 @@ def _word_frequency(con, records: _Records) -> dict[str, int]:
 
 
 def _insert(con, table: str, columns: dict[str, tuple[str, list]]) -> None:
-    """Insert rows given column by column (one statement, whatever the number of rows)."""
-    names = ", ".join(columns)
-    values = ", ".join(f"unnest(?::{kind}[])" for kind, _ in columns.values())
-    con.execute(f"INSERT INTO {table} ({names}) SELECT {values}",
-                [values for _, values in columns.values()])
+    """Insert rows given column by column (one statement, whatever the number of rows): as
+    arrays DuckDB scans, several times faster than lists passed as parameters."""
+    con.register("inserted_rows", {name: np.array(values, dtype=object)
+                                   for name, (_, values) in columns.items()})
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT "
+                    + ", ".join(f"CAST({name} AS {kind})" for name, (kind, _) in columns.items())
+                    + " FROM inserted_rows")
+    finally:
+        con.unregister("inserted_rows")
 
 
 def _write_clusters(con, clusters: list[Cluster], assignment: Assignment,

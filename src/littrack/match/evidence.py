@@ -75,6 +75,15 @@ class Verdict:
 DISTINCT = Verdict("distinct", "no match")
 
 
+IDENTIFIERS = ("doi", "pmid", "pmcid")  # the `Profile` fields `identifiers_conflict` reads
+
+
+def identifiers_conflict(a: Profile, b: Profile) -> bool:
+    """Whether the records give an identifier differently: `compare` calls them distinct
+    whatever else agrees (blocking leaves such pairs out)."""
+    return _ids(a, b)[0] is not None
+
+
 def _ids(a: Profile, b: Profile) -> tuple[str | None, str | None]:
     """(conflict, agreement): the first identifier both give differently / identically."""
     agreement = None

@@ -72,6 +72,8 @@ _ANNOTATION = re.compile(
     r"(?:\s*(?:\[[^\[\]]*\]?|\((?:[^()]*\b(?:abstract|record|review|refs?)\b[^()]*)\))\W*)+$",
     re.I)
 _TITLE_PREFIX = re.compile(r"^\s*(retracted(\s+article)?|withdrawn)\s*[:.]\s*", re.I)
+_LABELS_AFTER = re.compile(r"\]\W*(?=\[)")
+_A_WORD = re.compile(r"[^\W\d_]{3}")
 
 
 def normalize_title(title: str | None) -> str:
@@ -90,17 +92,19 @@ def normalize_title(title: str | None) -> str:
 def strip_annotations(title: str) -> str:
     """The title without the brackets of a translated title and without database labels
     appended to it ("[Review] [33 refs]", "[Erratum appears in ...]", "(Structured abstract)")."""
+    if "[" not in title and "(" not in title:
+        return title  # the common case: every label is in brackets
     bracketed = _TRANSLATED.match(title[: _labels_start(title)])
     if bracketed:
         return bracketed.group(1)
     stripped = _ANNOTATION.sub("", title)
-    return stripped if re.search(r"[^\W\d_]{3}", stripped) else title  # "Interview [Review]"
+    return stripped if _A_WORD.search(stripped) else title  # "Interview [Review]"
 
 
 def _labels_start(title: str) -> int:
     """Where labels after a bracketed title begin: in "[Title]. [Review] [16 refs]", after
     "[Title]. " (the first closing bracket that another bracket follows)."""
-    closing = re.search(r"\]\W*(?=\[)", title)
+    closing = _LABELS_AFTER.search(title)
     return closing.end() if closing else len(title)
 
 
@@ -129,10 +133,12 @@ def title_numbers(normalized_title: str) -> frozenset[int]:
     "part ii" and "part 2" both give {2}; titles of a series or of different phases differ
     mostly here, so callers use it to refuse merges ("Phase I" vs "Phase II").
     """
-    found: set[int] = set()
-    words = _THOUSANDS.sub(lambda m: m.group().replace(" ", ""), normalized_title).split()
+    text = _THOUSANDS.sub(lambda m: m.group().replace(" ", ""), normalized_title)
+    found = {int(d) for d in _DIGITS.findall(text)}  # digit runs never span words
+    words = text.split()
+    if _ROMAN.keys().isdisjoint(words):
+        return frozenset(found)  # most titles
     for i, word in enumerate(words):
-        found.update(int(d) for d in _DIGITS.findall(word))
         roman = _ROMAN.get(word)
         if roman and (len(word) > 1 and word != "x" or (i and words[i - 1] in _NUMBERED)):
             found.add(roman)
@@ -204,19 +210,21 @@ def parse_nlm_names(names: Sequence[str]) -> tuple[AuthorName, ...]:
     """Names already in NLM form ("Sigtermans MJ", "van Hilten JJ", "Cabrera Garcia", "ALTS
     Group"), as PubMed and the citation parser give them: the initials come last, and a name
     without initials is a surname alone, never "First Last"."""
-    parsed = []
-    for name in names:
-        name = name.strip().strip(".;,").strip()
-        if is_missing(name):
-            continue
-        nlm = _NLM_NAME.match(name)
-        if _COLLECTIVE.search(name):
-            parsed.append(AuthorName("".join(tokens(name)), collective=True))
-        elif nlm:
-            parsed.append(AuthorName(_last_key(nlm["last"]), nlm["initials"].lower()))
-        elif _last_key(name):
-            parsed.append(AuthorName(_last_key(name)))
-    return tuple(parsed)
+    return tuple([a for a in map(_nlm_name, names) if a is not None])
+
+
+@lru_cache(maxsize=200_000)  # names recur across the candidates of a citation
+def _nlm_name(name: str) -> AuthorName | None:
+    name = name.strip().strip(".;,").strip()
+    if is_missing(name):
+        return None
+    if _COLLECTIVE.search(name):
+        return AuthorName("".join(tokens(name)), collective=True)
+    nlm = _NLM_NAME.match(name)
+    if nlm:
+        return AuthorName(_last_key(nlm["last"]), nlm["initials"].lower())
+    last = _last_key(name)
+    return AuthorName(last) if last else None
 
 
 def _looks_like_nlm_list(text: str) -> bool:
@@ -243,8 +251,7 @@ def parse_authors(authors: str | Sequence[str] | None) -> tuple[AuthorName, ...]
             names = [authors]
     else:
         names = list(authors)
-    parsed = (parse_author(n) for n in names)
-    return tuple(a for a in parsed if a is not None and a.last)
+    return tuple([a for a in map(parse_author, names) if a is not None and a.last])
 
 
 def _initials_compatible(a: str, b: str) -> bool:
@@ -253,17 +260,18 @@ def _initials_compatible(a: str, b: str) -> bool:
 
 
 def _same_person(a: AuthorName, b: AuthorName) -> bool:
-    if a.last == b.last:
+    x, y = a.last, b.last
+    if x == y:
         return _initials_compatible(a.initials, b.initials)
-    if min(len(a.last), len(b.last)) >= 3 and a.last[0] == b.last[0] and (
-            fuzz.ratio(a.last, b.last) >= 75 or a.last.startswith(b.last)
-            or b.last.startswith(a.last)):
+    shorter = min(len(x), len(y))
+    if shorter >= 3 and x[0] == y[0] and (
+            fuzz.ratio(x, y) >= 75 or x.startswith(y) or y.startswith(x)):
         # transliterations, typos and lost letters ("syrjanen"/"syrjaenen", "gok"/"g?k")
         return _initials_compatible(a.initials, b.initials)
-    if min(len(a.last), len(b.last)) >= 4 and (a.last.endswith(b.last) or b.last.endswith(a.last)):
+    if shorter >= 4 and (x.endswith(y) or y.endswith(x)):
         return _initials_compatible(a.initials, b.initials)  # "Macedo Barcelos" / "Barcelos"
     # given and family name swapped by an export ("Xi, L F" / "Long, F X")
-    return bool(a.initials and b.initials) and a.last[0] in b.initials and b.last[0] in a.initials
+    return bool(a.initials and b.initials) and x[0] in b.initials and y[0] in a.initials
 
 
 def author_overlap(a: Sequence[AuthorName], b: Sequence[AuthorName]) -> float | None:
@@ -333,6 +341,7 @@ def _abbreviates(short: Sequence[str], full: Sequence[str]) -> bool:
     return all(f.startswith(_ALIAS.get(s, s)) for s, f in zip(short, full))
 
 
+@lru_cache(maxsize=50_000)  # a citation's journal is compared with each candidate's, which recur
 def journals_match(a: str | None, b: str | None) -> bool | None:
     """Whether two journal fields name the same journal: equal after normalisation, or one an
     ISO-style abbreviation of the other ("Expert Rev Neurother" ~ "Expert review of
@@ -373,6 +382,7 @@ def _spells(acronym: str, words: Sequence[str]) -> bool:
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"})
 _PAGE_LABEL = re.compile(r"^(?:pages?|pp?)(?:\.\s*|\s+)")  # "pp. 37-42", "Pages 37-42"
 _EXCEL_DATE = re.compile(r"(\d{1,2})-([a-z]{3})")  # Excel turned "5-12" into "12-May"
+_PAGE_DASH = re.compile(r"\s*-+\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,7 +406,7 @@ def page_range(pages: str | None) -> PageRange | None:
     if is_missing(pages):
         return None
     text = fold(str(pages).translate(_DASHES)).strip().strip('"')
-    text = re.sub(r"\s*-+\s*", "-", _PAGE_LABEL.sub("", text))
+    text = _PAGE_DASH.sub("-", _PAGE_LABEL.sub("", text))
     excel = _EXCEL_DATE.fullmatch(text)
     if excel and excel[2] in MONTHS:
         return None  # which of day and month was the first page is lost

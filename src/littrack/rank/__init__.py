@@ -15,6 +15,7 @@ Live re-ranking (the triage server), a small pure API::
     ranking.by_id()       # {pmid: score in [0, 1]}, higher = more likely relevant
     ranking.order()       # every pmid, best first (decided ones included: skip them)
     ranking.why(pmid)     # "ketamine infusion, crps, placebo; like seed 4"
+    ranking.whys(pmids)   # the same for many papers at once, far cheaper than one by one
 
 `texts` come from `paper_text(title, abstract, keywords, mesh_terms, publication_types)`, `prior` from
 `prior_texts(con, criteria)` (or any `PriorText(source, text)`s). Labels are `include`,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
@@ -20,11 +21,11 @@ from littrack.warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
-_QUEUE = """
-SELECT q.pmid, q.title, q.abstract, q.keywords, q.mesh_terms, q.publication_types, s.decision
-FROM review_queue q LEFT JOIN screening_status s USING (pmid)
-ORDER BY q.pmid
+_QUEUE = "SELECT pmid, final_decision FROM review_queue ORDER BY pmid"
+_QUEUE_TEXTS = """
+SELECT title, abstract, keywords, mesh_terms, publication_types FROM review_queue ORDER BY pmid
 """
+_TEXT_BATCH = 2048
 _KNOWN = """
 SELECT p.pmid, p.title, p.abstract, p.keywords, p.mesh_terms, p.publication_types, s.ref_no
 FROM known_papers k
@@ -74,6 +75,14 @@ def prior_texts(con: duckdb.DuckDBPyConnection, criteria: str = "") -> list[Prio
     return prior
 
 
+def _queue_texts(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
+    """The queue's papers' texts in `_QUEUE` order, a batch of rows at a time: the whole
+    queue's rows as Python objects at once would weigh more than the features built from them."""
+    rows = con.execute(_QUEUE_TEXTS)
+    while batch := rows.fetchmany(_TEXT_BATCH):
+        yield from (paper_text(*row) for row in batch)
+
+
 def refresh_relevance(
     con: duckdb.DuckDBPyConnection, run_id: int | None = None, criteria: str = ""
 ) -> RelevanceRefresh:
@@ -87,12 +96,11 @@ def refresh_relevance(
         if stored[0]:
             return RelevanceRefresh(*stored)
     queue = con.execute(_QUEUE).fetchall()
-    labels = {pmid: decision for pmid, *_, decision in queue if decision is not None}
-    waiting = [pmid for pmid, *_, decision in queue if decision is None]
+    labels = {pmid: decision for pmid, decision in queue if decision is not None}
+    waiting = [pmid for pmid, decision in queue if decision is None]
     ranking = None
     if waiting:
-        texts = [paper_text(*text) for _, *text, _ in queue]
-        ranking = Ranker([row[0] for row in queue], texts, prior).rescore(labels)
+        ranking = Ranker([pmid for pmid, _ in queue], _queue_texts(con), prior).rescore(labels)
     with transaction(con):
         con.execute("DELETE FROM relevance_scores")
         if ranking is not None:
@@ -104,7 +112,7 @@ def refresh_relevance(
                 " $version, $decisions, $prior, current_timestamp, $run_id",
                 {
                     "pmids": order, "scores": [scores[pmid] for pmid in order],
-                    "ranks": list(range(1, len(order) + 1)), "whys": [ranking.why(p) for p in order],
+                    "ranks": list(range(1, len(order) + 1)), "whys": ranking.whys(order),
                     "version": MODEL_VERSION, "decisions": len(labels), "prior": len(prior),
                     "run_id": run_id,
                 },

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 
-from littrack.tags.text import ANIMAL_NAMES, snippet
+from littrack.tags.text import ANIMAL_NAMES, CuedPattern, IndexedText, snippet
 
 _I = re.IGNORECASE
 _RANDOMISED = r"(?<![\w-])randomi[sz]ed"
 
 
-def _rules(design: str, confidence: float, *patterns: str) -> list[tuple[str, float, re.Pattern]]:
-    return [(design, confidence, re.compile(p, _I | re.MULTILINE)) for p in patterns]
+def _rules(design: str, confidence: float, *patterns: str) -> list[tuple[str, float, CuedPattern]]:
+    return [(design, confidence, CuedPattern(p, _I | re.MULTILINE)) for p in patterns]
 
 
 _TITLE_RULES = [
@@ -219,7 +219,7 @@ _TEXT_RULES = [
 ]
 
 # Words of empirical work: an abstract with none of them is most likely a narrative review.
-_EMPIRICAL = re.compile(
+_EMPIRICAL = CuedPattern(
     r"\b(?:we|I|here|this (?:study|paper)|our (?:study|results|data)|the (?:study|results)|results|findings|data)\b[^.]{0,40}?"
     r"\b(?:found|find\w*|show\w*|demonstrat\w*|observ\w*|measur\w*|identif\w*|enrol\w*|includ\w*|recruit\w*|"
     r"analy[sz]\w*|examin\w*|evaluat\w*|investigat\w*|assess\w*|compar\w*|conduct\w*|perform\w*|genotyp\w*|"
@@ -288,7 +288,8 @@ _WEAK_RULES = [
 
 def design_from_text(title: str, abstract: str) -> tuple[str, float, str]:
     """(design, confidence, evidence phrase) from the words of the record alone."""
-    hit = _first(_TITLE_RULES, title) or _first(_TEXT_RULES, f"{title}\n{abstract}")
+    text = IndexedText(f"{title}\n{abstract}")
+    hit = _first(_TITLE_RULES, IndexedText(title)) or _first(_TEXT_RULES, text)
     if hit:
         return hit
     if len(abstract.split()) < 25:
@@ -297,19 +298,19 @@ def design_from_text(title: str, abstract: str) -> tuple[str, float, str]:
             0.3,
             "no abstract (most such records are editorials, letters or comments)",
         )
-    if not _EMPIRICAL.search(abstract):
+    if not _EMPIRICAL.search(IndexedText(abstract)):
         return (
             "narrative_review",
             0.4,
             "no methods or results wording: " + snippet(abstract, 0, 60, 0),
         )
-    hit = _first(_WEAK_RULES, f"{title}\n{abstract}")
+    hit = _first(_WEAK_RULES, text)
     return hit or ("other", 0.2, "no design phrase found")
 
 
-def _first(rules, text: str) -> tuple[str, float, str] | None:
+def _first(rules, text: IndexedText) -> tuple[str, float, str] | None:
     for design, confidence, pattern in rules:
         match = pattern.search(text)
         if match:
-            return design, confidence, snippet(text, match.start(), match.end())
+            return design, confidence, snippet(text.text, match.start(), match.end())
     return None

@@ -6,8 +6,10 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
+
 from littrack.tags.model import PaperText
-from littrack.tags.tagger import TAGGER_VERSION, chip, tag_paper
+from littrack.tags.tagger import TAGGER_VERSION, tag_rows
 from littrack.warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -16,6 +18,9 @@ _COLUMNS = (
     "pmid, tag, value, source, evidence, confidence, note, chip, position, tagger_version, "
     "content_hash, tagged_at"
 )
+
+
+_ROW_COLUMNS = ("pmid", "tag", "value", "source", "evidence", "confidence", "note", "chip", "position")
 
 
 @dataclass(frozen=True)
@@ -41,11 +46,11 @@ def refresh_paper_tags(con) -> TagRefresh:
             "DELETE FROM paper_tags WHERE pmid IN (SELECT UNNEST(?::BIGINT[]))",
             [[pmid for pmid, *_ in stale]],
         )
-        rows = _tag_rows(stale, datetime.now(UTC))
-        if rows:
-            con.executemany(
-                f"INSERT INTO paper_tags ({_COLUMNS}) VALUES ({', '.join('?' * 12)})", rows
-            )
+        papers = [
+            (pmid, PaperText(title or "", abstract or "", tuple(types or ()), tuple(mesh or ())))
+            for pmid, _, title, abstract, types, mesh in stale
+        ]
+        _insert(con, tag_rows(papers), {pmid: digest for pmid, digest, *_ in stale})
     result = TagRefresh(tagged=len(stale), dropped=dropped)
     log.info("evidence tags: %s", result)
     return result
@@ -58,25 +63,21 @@ def _drop_deleted(con) -> int:
     return dropped
 
 
-def _tag_rows(stale, now: datetime) -> list[tuple]:
-    rows = []
-    for pmid, digest, title, abstract, types, mesh in stale:
-        paper = PaperText(title or "", abstract or "", tuple(types or ()), tuple(mesh or ()))
-        for position, tag in enumerate(tag_paper(paper)):
-            rows.append(
-                (
-                    pmid,
-                    tag.tag,
-                    tag.value,
-                    tag.source,
-                    tag.evidence,
-                    tag.confidence,
-                    tag.note,
-                    chip(tag),
-                    position,
-                    TAGGER_VERSION,
-                    digest,
-                    now,
-                )
-            )
-    return rows
+def _insert(con, rows: list[tuple], digests: dict[int, str]) -> None:
+    """All rows in one statement: DuckDB scans the columns as arrays (executemany: ~1 ms a row)."""
+    if not rows:
+        return
+    columns = {name: np.array(values, dtype=object) for name, values in zip(_ROW_COLUMNS, zip(*rows))}
+    columns["content_hash"] = np.array([digests[pmid] for pmid in columns["pmid"]], dtype=object)
+    columns["pmid"] = columns["pmid"].astype(np.int64)
+    columns["confidence"] = columns["confidence"].astype(np.float64)
+    columns["position"] = columns["position"].astype(np.int32)
+    con.register("new_paper_tags", columns)
+    try:
+        con.execute(
+            f"INSERT INTO paper_tags ({_COLUMNS}) SELECT {', '.join(_ROW_COLUMNS)}, ?, content_hash, ?"
+            " FROM new_paper_tags",
+            [TAGGER_VERSION, datetime.now(UTC)],
+        )
+    finally:
+        con.unregister("new_paper_tags")

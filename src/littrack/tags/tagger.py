@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from littrack.tags.design import tag_design
 from littrack.tags.ketamine import tag_ketamine
 from littrack.tags.model import PaperText, Tag
@@ -76,6 +78,16 @@ def tag_paper(paper: PaperText) -> list[Tag]:
         *tag_ketamine(paper, design.value, species.value),
     ]
     return sorted((t for t in found if t is not None), key=lambda t: TAG_ORDER.index(t.tag))
+
+
+def tag_rows(papers: Iterable[tuple[int, PaperText]]) -> list[tuple]:
+    """The paper_tags rows of (pmid, paper) pairs, in order: (pmid, tag, value, source, evidence,
+    confidence, note, chip, position). Pure, so it can run wherever the records are."""
+    return [
+        (pmid, tag.tag, tag.value, tag.source, tag.evidence, tag.confidence, tag.note, chip(tag), position)
+        for pmid, paper in papers
+        for position, tag in enumerate(tag_paper(paper))
+    ]
 
 
 def chip(tag: Tag) -> str | None:
