@@ -95,10 +95,15 @@ def writer_lock(files: WarehouseFiles, timeout_seconds: float) -> Iterator[None]
 
 
 def _try_lock(handle) -> bool:
+    return _without_waiting(lambda: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB))
+
+
+def _without_waiting(take_lock) -> bool:
+    """Call a non-blocking lock call: False if someone else holds the lock."""
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        take_lock()
     except OSError as exc:
-        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
             return False
         raise
     return True
@@ -195,13 +200,7 @@ def _lock_out_readers(handle) -> bool:
     if not hasattr(fcntl, "F_OFD_SETLK"):  # not Linux: readers cannot be seen, so copy
         return False
     whole_file = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
-    try:
-        fcntl.fcntl(handle.fileno(), fcntl.F_OFD_SETLK, whole_file)
-    except OSError as exc:
-        if exc.errno in (errno.EAGAIN, errno.EACCES):
-            return False
-        raise
-    return True
+    return _without_waiting(lambda: fcntl.fcntl(handle.fileno(), fcntl.F_OFD_SETLK, whole_file))
 
 
 def fsync_folder(folder: Path) -> None:
