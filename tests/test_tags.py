@@ -23,7 +23,7 @@ from littrack.pubmed.standin import StandIn
 from littrack.pubmed.synthetic import LATER_DATE, generate_corpus
 from littrack.tags import TAGGER_VERSION, PaperText, refresh_paper_tags, tag_paper
 from littrack.tags.design import indexed_design
-from littrack.warehouse import Warehouse
+from littrack.warehouse import Warehouse, staged
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
@@ -274,6 +274,25 @@ def tag_state(con, pmid: int) -> list[tuple]:
     ).fetchall()
 
 
+def all_tags(con) -> list[tuple]:
+    return con.execute(
+        "SELECT * EXCLUDE (tagged_at) FROM paper_tags ORDER BY pmid, position, tag, value"
+    ).fetchall()
+
+
+def test_staged_tags_of_another_tagger_version_are_not_kept(tmp_path, efetch_samples, monkeypatch):
+    # a remote parse worker may run another littrack: the writer tags those records itself
+    monkeypatch.setattr(staged, "TAGGER_VERSION", "rules-0")
+    with Warehouse(tmp_path / "littrack.duckdb").write() as db:
+        db.load_standalone(iter_pubmed(efetch_samples[0]), source="one")
+        assert db.con.execute("SELECT count(*) FROM paper_tags").fetchone()[0] == 0
+        records = db.con.execute("SELECT count(*) FROM records").fetchone()[0]
+        assert refresh_paper_tags(db.con).tagged == records
+        assert {v for (v,) in db.con.execute("SELECT tagger_version FROM paper_tags").fetchall()} == {
+            TAGGER_VERSION
+        }
+
+
 def test_tags_follow_records_and_the_tagger_version(tmp_path, efetch_samples):
     warehouse = Warehouse(tmp_path / "warehouse" / "littrack.duckdb")
     changed_xml = (
@@ -285,15 +304,20 @@ def test_tags_follow_records_and_the_tagger_version(tmp_path, efetch_samples):
         for path in efetch_samples:
             db.load_standalone(iter_pubmed(path), source=str(path))
         records = db.con.execute("SELECT count(*) FROM records").fetchone()[0]
-        assert refresh_paper_tags(db.con).tagged == records
+        # the merge stored the tags staged with the records: nothing is left to tag
         assert refresh_paper_tags(db.con).tagged == 0
+        staged = all_tags(db.con)
+        assert {pmid for pmid, *_ in staged} == set(
+            pmid for (pmid,) in db.con.execute("SELECT pmid FROM records").fetchall()
+        )
 
-        db.con.execute("UPDATE paper_tags SET tagger_version = 'rules-0' WHERE pmid = 219391")
-        assert refresh_paper_tags(db.con).tagged == 1
+        db.con.execute("UPDATE paper_tags SET tagger_version = 'rules-0'")
+        assert refresh_paper_tags(db.con).tagged == records
+        assert all_tags(db.con) == staged  # the writer's own tagging gives the same rows
         assert {row[2:] for row in tag_state(db.con, 219391)} == {(TAGGER_VERSION, True)}
 
         db.load_standalone(iter_pubmed(changed_xml), source="changed")
-        assert refresh_paper_tags(db.con).tagged == 1
+        assert refresh_paper_tags(db.con).tagged == 0
         assert all(row[3] for row in tag_state(db.con, 38747095))
 
         db.load_standalone(iter_pubmed(DELETE_XML.replace(b"{pmid}", b"219391")), source="delete")

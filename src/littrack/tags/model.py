@@ -20,6 +20,11 @@ class PaperText:
     publication_types: tuple[str, ...] = ()
     mesh_terms: tuple[str, ...] = ()
 
+    @classmethod
+    def of_record(cls, title, abstract, publication_types, mesh_terms) -> PaperText:
+        """From a record's columns (a `records` row or a staged one), which may be NULL."""
+        return cls(title or "", abstract or "", tuple(publication_types or ()), tuple(mesh_terms or ()))
+
     @property
     def text(self) -> str:
         return f"{self.title}\n{self.abstract}".strip()

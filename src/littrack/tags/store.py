@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from littrack.tags.model import PaperText
-from littrack.tags.tagger import TAGGER_VERSION, tag_rows
+from littrack.tags.tagger import TAG_ROW_COLUMNS, TAGGER_VERSION, tag_rows
 from littrack.warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -18,9 +18,6 @@ _COLUMNS = (
     "pmid, tag, value, source, evidence, confidence, note, chip, position, tagger_version, "
     "content_hash, tagged_at"
 )
-
-
-_ROW_COLUMNS = ("pmid", "tag", "value", "source", "evidence", "confidence", "note", "chip", "position")
 
 
 @dataclass(frozen=True)
@@ -46,10 +43,7 @@ def refresh_paper_tags(con) -> TagRefresh:
             "DELETE FROM paper_tags WHERE pmid IN (SELECT UNNEST(?::BIGINT[]))",
             [[pmid for pmid, *_ in stale]],
         )
-        papers = [
-            (pmid, PaperText(title or "", abstract or "", tuple(types or ()), tuple(mesh or ())))
-            for pmid, _, title, abstract, types, mesh in stale
-        ]
+        papers = [(pmid, PaperText.of_record(*columns)) for pmid, _, *columns in stale]
         _insert(con, tag_rows(papers), {pmid: digest for pmid, digest, *_ in stale})
     result = TagRefresh(tagged=len(stale), dropped=dropped)
     log.info("evidence tags: %s", result)
@@ -67,7 +61,7 @@ def _insert(con, rows: list[tuple], digests: dict[int, str]) -> None:
     """All rows in one statement: DuckDB scans the columns as arrays (executemany: ~1 ms a row)."""
     if not rows:
         return
-    columns = {name: np.array(values, dtype=object) for name, values in zip(_ROW_COLUMNS, zip(*rows))}
+    columns = {name: np.array(values, dtype=object) for name, values in zip(TAG_ROW_COLUMNS, zip(*rows))}
     columns["content_hash"] = np.array([digests[pmid] for pmid in columns["pmid"]], dtype=object)
     columns["pmid"] = columns["pmid"].astype(np.int64)
     columns["confidence"] = columns["confidence"].astype(np.float64)
@@ -75,7 +69,7 @@ def _insert(con, rows: list[tuple], digests: dict[int, str]) -> None:
     con.register("new_paper_tags", columns)
     try:
         con.execute(
-            f"INSERT INTO paper_tags ({_COLUMNS}) SELECT {', '.join(_ROW_COLUMNS)}, ?, content_hash, ?"
+            f"INSERT INTO paper_tags ({_COLUMNS}) SELECT {', '.join(TAG_ROW_COLUMNS)}, ?, content_hash, ?"
             " FROM new_paper_tags",
             [TAGGER_VERSION, datetime.now(UTC)],
         )

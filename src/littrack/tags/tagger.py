@@ -80,9 +80,12 @@ def tag_paper(paper: PaperText) -> list[Tag]:
     return sorted((t for t in found if t is not None), key=lambda t: TAG_ORDER.index(t.tag))
 
 
+TAG_ROW_COLUMNS = ("pmid", "tag", "value", "source", "evidence", "confidence", "note", "chip", "position")
+
+
 def tag_rows(papers: Iterable[tuple[int, PaperText]]) -> list[tuple]:
-    """The paper_tags rows of (pmid, paper) pairs, in order: (pmid, tag, value, source, evidence,
-    confidence, note, chip, position). Pure, so it can run wherever the records are."""
+    """The paper_tags rows of (pmid, paper) pairs, in order, as tuples of `TAG_ROW_COLUMNS`.
+    Pure, so it can run wherever the records are (parse workers stage them: `warehouse.staged`)."""
     return [
         (pmid, tag.tag, tag.value, tag.source, tag.evidence, tag.confidence, tag.note, chip(tag), position)
         for pmid, paper in papers

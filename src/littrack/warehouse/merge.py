@@ -3,7 +3,8 @@
 Items are staged into temporary tables (they vanish with the connection, so a killed run
 leaves nothing behind); the merge then upserts by PMID: the latest item per PMID wins, an
 unchanged record (same content hash) is not written at all, a changed one first copies the
-row it replaces into `record_versions`.
+row it replaces into `record_versions`. The evidence tags staged with the records are stored
+for the records as the merge leaves them (`tags.store` tags whatever is left, in the writer).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from typing import Iterable
 import duckdb
 
 from littrack.parse.records import ParseItem
+from littrack.tags.tagger import TAGGER_VERSION
 from littrack.warehouse.rows import ROW_COLUMNS
 from littrack.warehouse.staged import (
     DELETIONS_FILE,
     QUARANTINE_FILE,
     RECORDS_FILE,
+    TAGS_FILE,
     StagedItems,
     stage_items,
 )
@@ -46,13 +49,17 @@ class Staging:
             f"CREATE OR REPLACE TEMP TABLE stage_records AS "
             f"SELECT 0::BIGINT AS seq, {', '.join(ROW_COLUMNS)} FROM records LIMIT 0"
         )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE stage_tags AS"
+            " SELECT 0::BIGINT AS seq, * EXCLUDE (tagged_at) FROM paper_tags LIMIT 0"
+        )
         con.execute("CREATE OR REPLACE TEMP TABLE stage_deletions (seq BIGINT, pmid BIGINT)")
         con.execute(
             "CREATE OR REPLACE TEMP TABLE stage_quarantine (seq BIGINT, pmid BIGINT, reason VARCHAR,"
             " xml BLOB, record_json VARCHAR, fingerprint VARCHAR)"
         )
-        described = con.execute("DESCRIBE stage_records").fetchall()
-        self._json_columns = "{%s}" % ", ".join(f"{name}: '{kind}'" for name, kind, *_ in described)
+        self._record_columns = _json_columns(con, "stage_records")
+        self._tag_columns = _json_columns(con, "stage_tags")
 
     def add(self, items: Iterable[ParseItem]) -> None:
         """Stage items, after those staged before, through staging files of our own."""
@@ -68,8 +75,13 @@ class Staging:
         if staged.records:
             self._con.execute(
                 "INSERT INTO stage_records BY NAME SELECT * REPLACE (seq + $after AS seq) FROM read_json($file,"
-                f" format = 'newline_delimited', columns = {self._json_columns})",
+                f" format = 'newline_delimited', columns = {self._record_columns})",
                 read(RECORDS_FILE),
+            )
+            self._con.execute(
+                "INSERT INTO stage_tags BY NAME SELECT * REPLACE (seq + $after AS seq) FROM read_json($file,"
+                f" format = 'newline_delimited', columns = {self._tag_columns})",
+                read(TAGS_FILE),
             )
         if staged.deletions:
             self._con.execute(
@@ -91,7 +103,10 @@ class Staging:
         return self._seq == 0
 
     def drop(self) -> None:
-        for table in ("stage_records", "stage_deletions", "stage_quarantine", "incoming", "new_deletions"):
+        for table in (
+            "stage_records", "stage_tags", "stage_deletions", "stage_quarantine", "incoming",
+            "new_deletions", "fresh_tags",
+        ):
             self._con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -106,6 +121,11 @@ def merge_staged(con: duckdb.DuckDBPyConnection, run_id: int, found: int) -> Loa
     con.execute(_RECORD_DELETIONS, run)
     con.execute(_MARK_DELETED, run)
     con.execute(_QUARANTINE, run)
+    con.execute(_FIND_FRESH_TAGS, {"version": TAGGER_VERSION})
+    con.execute("DELETE FROM paper_tags WHERE pmid IN (SELECT pmid FROM fresh_tags)")
+    con.execute(
+        "INSERT INTO paper_tags BY NAME SELECT * EXCLUDE (seq), current_timestamp AS tagged_at FROM fresh_tags"
+    )
     new, updated, unchanged = con.execute(_COUNT_CHANGES).fetchone()
     deleted = con.execute("SELECT count(*) FROM new_deletions").fetchone()[0]
     quarantined = con.execute("SELECT count(*) FROM stage_quarantine").fetchone()[0]
@@ -182,9 +202,27 @@ WHERE fingerprint NOT IN (SELECT fingerprint FROM quarantine)
 QUALIFY row_number() OVER (PARTITION BY fingerprint ORDER BY seq) = 1
 """
 
+# Staged tags of the records' current content, by the current tagger (a remote worker may run
+# another), unless stored already (a re-load writes nothing); one staging per PMID.
+_FIND_FRESH_TAGS = """
+CREATE OR REPLACE TEMP TABLE fresh_tags AS
+SELECT t.* FROM stage_tags AS t
+JOIN records AS r ON r.pmid = t.pmid AND r.content_hash = t.content_hash AND NOT r.deleted
+WHERE t.tagger_version = $version
+  AND NOT EXISTS (SELECT 1 FROM paper_tags AS p WHERE p.pmid = t.pmid
+                  AND p.content_hash = t.content_hash AND p.tagger_version = t.tagger_version)
+QUALIFY t.seq = min(t.seq) OVER (PARTITION BY t.pmid)
+"""
+
 _COUNT_CHANGES = """
 SELECT count(*) FILTER (change = 'new'),
        count(*) FILTER (change = 'updated'),
        count(*) FILTER (change IN ('unchanged', 'older'))
 FROM incoming
 """
+
+
+def _json_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """`read_json`'s `columns` for the rows of `table`."""
+    described = con.execute(f"DESCRIBE {table}").fetchall()
+    return "{%s}" % ", ".join(f"{name}: '{kind}'" for name, kind, *_ in described)

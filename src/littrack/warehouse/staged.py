@@ -1,10 +1,12 @@
 """Parsed items as staging files: written by any process (a parse worker), loaded by the writer.
 
-Pure file output, no database: a worker streams parser items into three JSON-lines files in
-one folder, in arrival order (`seq`, from 1 in each folder), holding one item at a time. Records keep their typed
-`records` columns with the record's JSON text embedded as an object (DuckDB's fastest bulk path
-here); `DeleteCitation` PMIDs and quarantined items (their XML hex-encoded) get files of their
-own. `merge.Staging.load` reads the folder into the run's staging tables.
+Pure file output, no database: a worker streams parser items into JSON-lines files in one
+folder, in arrival order (`seq`, from 1 in each folder), holding one item at a time. Records keep
+their typed `records` columns with the record's JSON text embedded as an object (DuckDB's fastest
+bulk path here), and their evidence tags go beside them: tagging is most of a bulk load's work,
+and here it runs in every worker instead of in the one writer. `DeleteCitation` PMIDs and
+quarantined items (their XML hex-encoded) get files of their own. `merge.Staging.load` reads
+the folder into the run's staging tables.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from typing import Iterable
 import orjson
 
 from littrack.parse.records import DeletedCitations, MalformedRecord, ParseItem, PubmedRecord
+from littrack.tags.model import PaperText
+from littrack.tags.tagger import TAG_ROW_COLUMNS, TAGGER_VERSION, tag_rows
 from littrack.warehouse.rows import BadRecord, record_row
 
 RECORDS_FILE = "records.jsonl"
+TAGS_FILE = "tags.jsonl"  # every record has at least one tag (its design)
 DELETIONS_FILE = "deletions.jsonl"
 QUARANTINE_FILE = "quarantine.jsonl"
 
@@ -43,6 +48,7 @@ def stage_items(items: Iterable[ParseItem], folder: Path) -> StagedItems:
     counts = {RECORDS_FILE: 0, DELETIONS_FILE: 0, QUARANTINE_FILE: 0}
     with (
         open(folder / RECORDS_FILE, "wb") as records,
+        open(folder / TAGS_FILE, "wb") as tags,
         open(folder / DELETIONS_FILE, "wb") as deletions,
         open(folder / QUARANTINE_FILE, "wb") as quarantine,
     ):
@@ -56,6 +62,7 @@ def stage_items(items: Iterable[ParseItem], folder: Path) -> StagedItems:
                     counts[QUARANTINE_FILE] += 1
                     continue
                 records.write(_record_line(seq, row))
+                tags.write(_tag_lines(seq, row))
                 counts[RECORDS_FILE] += 1
             elif isinstance(item, DeletedCitations):
                 for pmid in item.pmids:
@@ -75,6 +82,17 @@ def _record_line(seq: int, row: dict) -> bytes:
     fields = {"seq": seq, **row}
     record = fields.pop("record_json")
     return b"%s,\"record_json\":%s}\n" % (orjson.dumps(fields)[:-1], record.encode())
+
+
+def _tag_lines(seq: int, row: dict) -> bytes:
+    """The record's `paper_tags` rows, keyed by the content and tagger they came from (the
+    writer keeps them only if both are still current)."""
+    paper = PaperText.of_record(row["title"], row["abstract"], row["publication_types"], row["mesh_terms"])
+    key = {"seq": seq, "content_hash": row["content_hash"], "tagger_version": TAGGER_VERSION}
+    return b"".join(
+        orjson.dumps(key | dict(zip(TAG_ROW_COLUMNS, tag_row))) + b"\n"
+        for tag_row in tag_rows([(row["pmid"], paper)])
+    )
 
 
 def _malformed_line(seq: int, item: MalformedRecord) -> bytes:
