@@ -10,7 +10,10 @@ citations must come out `not_found`. Issue 10's failure shapes follow, each with
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -278,3 +281,15 @@ def test_a_generic_title_in_a_short_form_needs_author_journal_and_year():
                   "Smith et al. reply. ACR Open Rheumatol 2022",
                   "Ghavidel-Parsa et al. reply. ACR Open Rheumatol 2019"):
         assert match_citation(parse_citation(other), [reply]).status != "matched", other
+
+
+def test_blocking_title_words_do_not_depend_on_the_hash_seed():
+    # eight words of one length, four tried: set order would pick a different four per seed
+    title = "Alpha bravo delta gamma kappa omega sigma theta in CRPS"
+    script = f"from littrack.match.lookup import title_words; print(title_words({title!r}))"
+    chosen = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+        for seed in range(1, 6)
+    }
+    assert chosen == {"['alpha', 'bravo', 'delta', 'gamma']\n"}

@@ -68,6 +68,12 @@ def pending_changes(con: duckdb.DuckDBPyConnection, stage: str) -> Changes:
                    tuple(key for key, gone in rows if gone))
 
 
+def processed_members(con: duckdb.DuckDBPyConnection, stage: str) -> duckdb.DuckDBPyRelation:
+    """The records `stage` has seen (its last-run mark aside), as a relation of `member_key`."""
+    return con.sql("SELECT member_key FROM stage_inputs WHERE stage = $stage AND member_key <> $mark",
+                   params={"stage": stage, "mark": _SEEN_THROUGH})
+
+
 def mark_processed(con: duckdb.DuckDBPyConnection, stage: str) -> None:
     """Record the records of `pending_changes` as `stage` has now seen them."""
     con.execute("DELETE FROM stage_inputs WHERE stage = ? AND member_key IN "

@@ -24,7 +24,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from littrack.match.blocking import RARE_WORDS, candidate_pairs, stored_keys
-from littrack.match.changes import Changes, mark_processed, pending_changes
+from littrack.match.changes import Changes, mark_processed, pending_changes, processed_members
 from littrack.match.cluster_ids import Assignment, assign_ids, member_order
 from littrack.match.dedupe import BibRecord, Cluster, Link, dedupe_with_links, profile
 from littrack.match.evidence import Profile
@@ -143,13 +143,12 @@ def _scope(con, changes: Changes, changed: Iterable[Profile]) -> set[str]:
     were and as they are (a stock key aside) or two of their rarest title words, and all
     members of the clusters these are in or linked with. Past a share of the warehouse, all.
     Updates `dedup_keys` on the way, from the profiles of the records `changes.present`."""
-    seen = con.execute("SELECT count(*) FROM stage_inputs WHERE stage = 'dedup'").fetchone()[0]
-    everything = len(changes.keys) > _FULL_REBUILD_SHARE * max(seen, 1)
+    seen = processed_members(con, "dedup")
+    everything = len(changes.keys) > _FULL_REBUILD_SHARE * max(seen.count("*").fetchall()[0][0], 1)
     seeds = set(changes.keys) if everything else _neighbours(con, changes.keys)
     _store_keys(con, changes.keys, changed)
     if everything:
-        return seeds | {k for (k,) in con.execute(
-            "SELECT member_key FROM stage_inputs WHERE stage = 'dedup'").fetchall()}
+        return seeds | {key for (key,) in seen.fetchall()}
     seeds |= _neighbours(con, changes.present)
     return {k for (k,) in con.execute("""
         WITH touched AS (SELECT DISTINCT cluster_id FROM dedup_clusters

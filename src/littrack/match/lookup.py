@@ -31,6 +31,13 @@ class MatchOutputError(LittrackError):
     """The match results cannot be written where asked."""
 
 
+def title_words(title: str | None) -> list[str]:
+    """The words blocking looks for in candidates' titles: the longest, ties alphabetically
+    (not in set order, which changes with the interpreter's hash seed)."""
+    words = {w for w in f.tokens(title or "") if len(w) > 3}
+    return sorted(words, key=lambda w: (-len(w), w))[:_TITLE_WORDS]
+
+
 def candidate_papers(con: duckdb.DuckDBPyConnection, citation: Citation,
                      among: list[int] | None = None) -> list[Paper]:
     """Papers in the warehouse's `papers` view that could be the cited one (only those with
@@ -42,8 +49,7 @@ def candidate_papers(con: duckdb.DuckDBPyConnection, citation: Citation,
     if citation.doi:
         conditions.append("lower(doi) = ?")
         params.append(citation.doi)
-    words = sorted(set(w for w in f.tokens(citation.title or "") if len(w) > 3),
-                   key=len, reverse=True)[:_TITLE_WORDS]
+    words = title_words(citation.title)
     if words:
         hits = " + ".join("CAST(contains(folded_title, ?) AS INTEGER)" for _ in words)
         conditions.append(f"({hits}) >= ?")
