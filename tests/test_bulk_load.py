@@ -191,3 +191,27 @@ def test_load_through_prefect_on_an_existing_dask_cluster(prefect_harness, tmp_p
     assert "stage_file" in parsed_there
     assert len(current_pmids(tmp_path / "wh" / "littrack.duckdb")) == 80
     assert "Warehouse:" in out
+
+
+def test_a_load_past_its_memory_limit_fails_clearly_and_keeps_what_was_stored(tmp_path, baseline_files, capsys):
+    folder = tmp_path / "warehouse"
+    config = config_file(folder)
+    assert run_cli(capsys, "--config", config, "load", baseline_files[0])[0] == 0
+    config.write_text(config.read_text() + 'load_memory_limit = "1MB"\n')
+
+    code, _, err = run_cli(capsys, "--config", config, "load", *baseline_files[1:])
+
+    assert code == 1
+    assert "load_memory_limit = '1MB'" in err and "raise it in config.toml" in err
+    assert "Traceback" not in err
+    assert len(current_pmids(folder / "littrack.duckdb")) == 20
+    with Warehouse(folder / "littrack.duckdb").read() as con:
+        statuses = [status for (status,) in con.execute("SELECT status FROM runs ORDER BY id").fetchall()]
+    assert statuses[0] == "succeeded" and "succeeded" not in statuses[1:]
+
+
+def test_a_memory_limit_that_is_not_a_size_is_a_config_error(tmp_path, capsys):
+    config = config_file(tmp_path / "warehouse")
+    config.write_text(config.read_text() + 'load_memory_limit = "lots"\n')
+    code, _, err = run_cli(capsys, "--config", config, "status")
+    assert code != 0 and "load_memory_limit must be a size" in err

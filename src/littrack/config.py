@@ -7,6 +7,7 @@ required key or a value of the wrong type is a `ConfigError` with a one-line mes
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -47,6 +48,7 @@ class PubMedSettings:
 class WarehouseSettings:
     path: Path = Path("warehouse/littrack.duckdb")
     lock_timeout_seconds: float = 300.0
+    load_memory_limit: str = "1GB"
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,8 @@ def _check_values(config: Config) -> None:
         raise ConfigError("[run] overlap_days must not be negative")
     if pubmed.timeout_seconds <= 0 or pubmed.max_retries < 0:
         raise ConfigError("[pubmed] timeout_seconds must be > 0 and max_retries >= 0")
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", config.warehouse.load_memory_limit):
+        raise ConfigError('[warehouse] load_memory_limit must be a size such as "1GB" or "512MiB"')
     digest = config.digest
     if not 1 <= digest.smtp_port <= 65535:
         raise ConfigError("[digest] smtp_port must be between 1 and 65535")

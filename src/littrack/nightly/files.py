@@ -17,6 +17,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from littrack.config import Config, review_criteria, seed_citation_lines
 from littrack.errors import LittrackError
 from littrack.nightly.bulk import (
@@ -29,13 +31,15 @@ from littrack.warehouse import LoadCounts, Warehouse, WriteSession
 
 log = logging.getLogger(__name__)
 
-WRITER_MEMORY_LIMIT = "128MB"
-
-
 class InputFileError(LittrackError):
     """A file given to `littrack load` is missing or unreadable."""
 
     exit_code = 2
+
+
+class LoadOutOfMemory(LittrackError):
+    """The writer's DuckDB ran out of its `load_memory_limit`; the file's run failed, nothing
+    of it is stored."""
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,20 @@ def load_files(
         ahead = _Ahead(submit, file_order(paths), staging, parts, limit=workers + 1)
         ahead.fill()  # parsing starts before the writer lock is taken
         with warehouse.write() as db:
-            # the merge spills to disk past this, so the writer's memory stays flat however big
-            # a file is (DuckDB would otherwise hold all of a file's staged rows in memory)
-            db.con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
-            return [
-                _merge(db, path, staged_parts, refresh=config if refresh and number == len(paths) else None)
-                for number, (path, staged_parts) in enumerate(ahead.in_order(len(paths)), start=1)
-            ]
+            # the merge spills to disk past this, so the writer's memory stays bounded however
+            # big a file is (DuckDB would otherwise take up to 80% of the machine's)
+            limit = config.warehouse.load_memory_limit
+            db.con.execute(f"SET memory_limit = '{limit}'")
+            try:
+                return [
+                    _merge(db, path, staged_parts, refresh=config if refresh and number == len(paths) else None)
+                    for number, (path, staged_parts) in enumerate(ahead.in_order(len(paths)), start=1)
+                ]
+            except duckdb.OutOfMemoryException as exc:
+                raise LoadOutOfMemory(
+                    f"the load needs more memory than [warehouse] load_memory_limit = {limit!r}:"
+                    f" raise it in config.toml ({str(exc).splitlines()[0]})"
+                ) from None
 
 
 class _Ahead:

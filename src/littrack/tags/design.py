@@ -79,7 +79,7 @@ _REFINES = {
 
 
 def tag_design(paper: PaperText) -> Tag:
-    text_design, text_confidence, phrase = design_from_text(paper.title, paper.abstract)
+    text_design, text_confidence, phrase = design_from_text(paper)
     indexed = indexed_design(paper)
     if indexed is None:
         return Tag("design", text_design, TEXT, phrase, text_confidence)

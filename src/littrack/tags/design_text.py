@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from littrack.tags.model import PaperText
 from littrack.tags.text import ANIMAL_NAMES, CuedPattern, IndexedText, snippet
 
 _I = re.IGNORECASE
@@ -286,10 +287,11 @@ _WEAK_RULES = [
 ]
 
 
-def design_from_text(title: str, abstract: str) -> tuple[str, float, str]:
+def design_from_text(paper: PaperText) -> tuple[str, float, str]:
     """(design, confidence, evidence phrase) from the words of the record alone."""
-    text = IndexedText(f"{title}\n{abstract}")
-    hit = _first(_TITLE_RULES, IndexedText(title)) or _first(_TEXT_RULES, text)
+    title, abstract, words = paper.title, paper.abstract, paper.indexed
+    text = IndexedText(f"{title}\n{abstract}", words_of=words)
+    hit = _first(_TITLE_RULES, IndexedText(title, words_of=words)) or _first(_TEXT_RULES, text)
     if hit:
         return hit
     if len(abstract.split()) < 25:
@@ -298,7 +300,7 @@ def design_from_text(title: str, abstract: str) -> tuple[str, float, str]:
             0.3,
             "no abstract (most such records are editorials, letters or comments)",
         )
-    if not _EMPIRICAL.search(IndexedText(abstract)):
+    if not _EMPIRICAL.search(IndexedText(abstract, words_of=words)):
         return (
             "narrative_review",
             0.4,

@@ -11,10 +11,10 @@ import re
 
 from littrack.tags.design import PRIMARY_HUMAN
 from littrack.tags.model import DEFAULT, TEXT, PaperText, Tag
-from littrack.tags.text import sentences, snippet
+from littrack.tags.text import CuedPattern, IndexedText, sentences, snippet
 
 _I = re.IGNORECASE
-KETAMINE = re.compile(r"\b(?:es|s-|r-|ar)?ketamine\b", _I)
+KETAMINE = CuedPattern(r"\b(?:es|s-|r-|ar)?ketamine\b", _I)
 _NEAR_BEFORE, _NEAR_AFTER = 4, 6  # words between a route and the drug's name
 
 ROUTES = {
@@ -27,10 +27,10 @@ ROUTES = {
     "subcutaneous": r"\bsubcutaneous(?:ly)?\b|\bs\.c\.|(?-i:\bSC\b)",
     "epidural/intrathecal": r"\bepidural(?:ly)?\b|\bintrathecal(?:ly)?\b|\bcaudal\b",
 }
-_ROUTE_PATTERNS = {route: re.compile(p, _I) for route, p in ROUTES.items()}
+_ROUTE_PATTERNS = {route: CuedPattern(p, _I) for route, p in ROUTES.items()}
 _ANY_ROUTE = "|".join(f"(?:{p})" for p in ROUTES.values())
-_ROUTE_LIST = re.compile(rf"(?:{_ANY_ROUTE})(?:,? (?:and |or )?(?:{_ANY_ROUTE}))+", _I)
-_INFUSION = re.compile(
+_ROUTE_LIST = CuedPattern(rf"(?:{_ANY_ROUTE})(?:,? (?:and |or )?(?:{_ANY_ROUTE}))+", _I)
+_INFUSION = CuedPattern(
     r"\b(?:(subcutaneous|epidural|intrathecal|continuous subcutaneous) )?infusions?\b|\bketamine coma\b",
     _I,
 )
@@ -57,17 +57,17 @@ _DOSE = re.compile(
     rf"|\b{_NUMBER} ?%(?= (?:\w+ )?(?:ketamine|cream|gel|ointment))|(?<=ketamine )\d+(?:\.\d+)? ?%",
     _I,
 )
-_DOSE_RATE = re.compile(rf"\b{_NUMBER} ?(?:mg|µg|μg|mcg)/kg/(?:h|hr|hour|min)\b", _I)
-_SUB_ANAESTHETIC = re.compile(
+_DOSE_RATE = CuedPattern(rf"\b{_NUMBER} ?(?:mg|µg|μg|mcg)/kg/(?:h|hr|hour|min)\b", _I)
+_SUB_ANAESTHETIC = CuedPattern(
     r"\bsub-? ?an(?:a)?esthetic\b|\blow[- ]dose\b|\banalgesic doses?\b|\bsub-? ?dissociative\b", _I
 )
-_ANAESTHETIC = re.compile(
+_ANAESTHETIC = CuedPattern(
     r"(?<!sub-)(?<!sub)\ban(?:a)?esthetic[- ]doses?\b|(?<!sub-)(?<!sub)\ban(?:a)?esthetic ketamine\b|\bketamine coma\b|\binduced coma\b",
     _I,
 )
 
-_PLACEBO = re.compile(r"\bplacebo\b|\bsaline\b|\bsham\b|\bvehicle\b", _I)
-_ACTIVE = re.compile(
+_PLACEBO = CuedPattern(r"\bplacebo\b|\bsaline\b|\bsham\b|\bvehicle\b", _I)
+_ACTIVE = CuedPattern(
     r"\b(?:versus|vs\.?)\s+(?!placebo|saline|sham|vehicle)\w+"
     r"|\bcompared (?:with|to)\s+(?!placebo|saline|sham|vehicle|baseline|before|healthy)\w+"
     r"|\b(?:randomi[sz]ed|randomly (?:assigned|allocated)|allocated) to\b(?:(?!\.\s).){0,200}?\bor\b"
@@ -80,31 +80,32 @@ _COMPARED_DESIGNS = (PRIMARY_HUMAN - {"cross_sectional", "qualitative"}) | {
     "protocol",
 }
 
-_CRPS = re.compile(
+_CRPS = CuedPattern(
     r"\bcomplex regional pain syndromes?\b|\bCRPS\b|\breflex sympathetic dystroph\w*|\bcausalgia\b|\bsudeck|\balgodystroph\w*",
     _I,
 )
 _CRPS_NAME = r"(?:CRPS|(?i:complex regional pain syndrome)(?: \(CRPS\))?)"
-_CRPS_BOTH = re.compile(
+_CRPS_BOTH = CuedPattern(
     rf"\b{_CRPS_NAME}[- ]?(?:[Tt]ypes? )?(?:I|1) (?:and|or|&) (?:[Tt]ype )?(?:II|2)\b"
 )
-_CRPS_I = re.compile(
+_CRPS_I = CuedPattern(
     rf"\b{_CRPS_NAME}[- ]?(?:[Tt]ype )?(?:I|1)\b|\b[Tt]ype (?:I|1) CRPS\b|(?i:\breflex sympathetic dystroph\w*|\bsudeck\w*)"
 )
-_CRPS_II = re.compile(
+_CRPS_II = CuedPattern(
     rf"\b{_CRPS_NAME}[- ]?(?:[Tt]ype )?(?:II|2)\b|\b[Tt]ype (?:II|2) CRPS\b|(?i:\bcausalgia\b)"
 )
 
 
 def tag_ketamine(paper: PaperText, design: str, species: str) -> list[Tag]:
-    text = paper.text
+    text = paper.indexed
     tags = _crps_type(text)
     if not KETAMINE.search(text):
         return tags
-    about = [s for s in sentences(text) if KETAMINE.search(s)]
-    routes = _routes(about)
+    parts = [IndexedText(s, words_of=text) for s in sentences(text.text)]
+    about = [i for i, part in enumerate(parts) if KETAMINE.search(part)]
+    routes = _routes([parts[i] for i in about], text)
     tags += [Tag("route", route, TEXT, phrase, 0.8) for route, phrase in routes.items()]
-    doses = _doses(text)
+    doses = _doses([part.text for part in parts], about)
     if doses:
         tags.append(Tag("dosing", "; ".join(d for d, _ in doses), TEXT, doses[0][1], 0.8))
     tags += _anaesthetic(text, doses, set(routes), species)
@@ -115,22 +116,33 @@ def tag_ketamine(paper: PaperText, design: str, species: str) -> list[Tag]:
     return tags
 
 
-def _routes(about: list[str]) -> dict[str, str]:
+def _routes(about: list[IndexedText], text: IndexedText) -> dict[str, str]:
+    """Each route with the phrase it was first found in. A route found is not looked for again,
+    nor one whose cues the whole text lacks (nor then any of its sentences)."""
     found: dict[str, str] = {}
-    for sentence in about:
-        drug_at = [m.start() for m in KETAMINE.finditer(sentence)]
-        for route, pattern in _ROUTE_PATTERNS.items():
+    named = {route: p.pattern for route, p in _ROUTE_PATTERNS.items() if p.may_match(text)}
+    listed_routes = _ROUTE_LIST.may_match(text)
+    for part in about:
+        sentence = part.text
+        drug_at = [m.start() for m in KETAMINE.pattern.finditer(sentence)]
+        for route, pattern in named.items():
+            if route in found:
+                continue
             for match in pattern.finditer(sentence):
                 if any(_words_between(sentence, match, at) for at in drug_at):
-                    found.setdefault(route, snippet(sentence, match.start(), match.end(), 20))
-        for listed in _ROUTE_LIST.finditer(sentence):
-            for route, pattern in _ROUTE_PATTERNS.items():
-                if pattern.search(listed.group(0)):
-                    found.setdefault(route, snippet(sentence, listed.start(), listed.end(), 10))
-        infusion = next((m for m in _INFUSION.finditer(sentence) if not m.group(1)), None)
-        if infusion or (_DOSE_RATE.search(sentence) and not found):
-            hit = infusion or _DOSE_RATE.search(sentence)
-            found.setdefault("intravenous", snippet(sentence, hit.start(), hit.end(), 20))
+                    found[route] = snippet(sentence, match.start(), match.end(), 20)
+                    break
+        if listed_routes and named.keys() - found.keys():
+            for listed in _ROUTE_LIST.finditer(part):
+                for route, pattern in named.items():
+                    if route not in found and pattern.search(listed.group(0)):
+                        found[route] = snippet(sentence, listed.start(), listed.end(), 10)
+        if "intravenous" not in found:
+            hit = next((m for m in _INFUSION.finditer(part) if not m.group(1)), None)
+            if hit is None and not found:
+                hit = _DOSE_RATE.search(part)
+            if hit:
+                found["intravenous"] = snippet(sentence, hit.start(), hit.end(), 20)
     return found
 
 
@@ -149,11 +161,10 @@ def _words_between(sentence: str, match: re.Match, drug_at: int) -> bool:
     )
 
 
-def _doses(text: str) -> list[tuple[str, str]]:
-    """Doses stated in sentences about ketamine and the sentence after each (regimens often
-    continue there: "Infusions ran at 0.5 mg/kg/h for 4 hours")."""
-    parts = sentences(text)
-    wanted = {i for i, s in enumerate(parts) if KETAMINE.search(s)}
+def _doses(parts: list[str], about: list[int]) -> list[tuple[str, str]]:
+    """Doses stated in the sentences about ketamine (their indexes in `parts`) and the sentence
+    after each (regimens often continue there: "Infusions ran at 0.5 mg/kg/h for 4 hours")."""
+    wanted = set(about)
     wanted |= {i + 1 for i in wanted if i + 1 < len(parts)}
     doses = []
     for i in sorted(wanted):
@@ -167,16 +178,15 @@ def _doses(text: str) -> list[tuple[str, str]]:
     return doses
 
 
-def _anaesthetic(text: str, doses, routes: set[str], species: str) -> list[Tag]:
+def _anaesthetic(text: IndexedText, doses, routes: set[str], species: str) -> list[Tag]:
     sub, full = _SUB_ANAESTHETIC.search(text), _ANAESTHETIC.search(text)
     if sub and full:
         return []  # a review spanning both
     if sub or full:
         hit = sub or full
         value = "sub_anaesthetic" if sub else "anaesthetic"
-        return [
-            Tag("anaesthetic_dose", value, TEXT, snippet(text, hit.start(), hit.end(), 20), 0.85)
-        ]
+        phrase = snippet(text.text, hit.start(), hit.end(), 20)
+        return [Tag("anaesthetic_dose", value, TEXT, phrase, 0.85)]
     if (
         not doses
         or species == "animal"
@@ -223,17 +233,16 @@ def _dose_class(dose: str, routes: set[str]) -> str | None:
     return None
 
 
-def _comparator(text: str) -> Tag:
+def _comparator(text: IndexedText) -> Tag:
     for value, pattern in (("placebo", _PLACEBO), ("active", _ACTIVE)):
         match = pattern.search(text)
         if match:
-            return Tag(
-                "comparator", value, TEXT, snippet(text, match.start(), match.end(), 20), 0.75
-            )
+            phrase = snippet(text.text, match.start(), match.end(), 20)
+            return Tag("comparator", value, TEXT, phrase, 0.75)
     return Tag("comparator", "none", DEFAULT, "no placebo or comparison treatment named", 0.5)
 
 
-def _crps_type(text: str) -> list[Tag]:
+def _crps_type(text: IndexedText) -> list[Tag]:
     mention = _CRPS.search(text)
     if not mention:
         return []
@@ -242,11 +251,7 @@ def _crps_type(text: str) -> list[Tag]:
         if match:
             if value != "I and II" and _CRPS_II.search(text) and _CRPS_I.search(text):
                 value = "I and II"
-            return [
-                Tag("crps_type", value, TEXT, snippet(text, match.start(), match.end(), 10), 0.8)
-            ]
-    return [
-        Tag(
-            "crps_type", "unspecified", TEXT, snippet(text, mention.start(), mention.end(), 10), 0.6
-        )
-    ]
+            phrase = snippet(text.text, match.start(), match.end(), 10)
+            return [Tag("crps_type", value, TEXT, phrase, 0.8)]
+    phrase = snippet(text.text, mention.start(), mention.end(), 10)
+    return [Tag("crps_type", "unspecified", TEXT, phrase, 0.6)]

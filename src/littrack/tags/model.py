@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
+
+from littrack.tags.text import IndexedText
 
 # Where a tag came from, strongest first: NLM's indexing, then the abstract, then a default.
 PUBLICATION_TYPE = "publication_type"
@@ -28,6 +31,11 @@ class PaperText:
     @property
     def text(self) -> str:
         return f"{self.title}\n{self.abstract}".strip()
+
+    @cached_property
+    def indexed(self) -> IndexedText:
+        """`text` with what the rules' cues are looked up in, built once for all the rules."""
+        return IndexedText(self.text)
 
     def without_indexing(self) -> PaperText:
         """The record as it looks before NLM indexes it: title and abstract only."""

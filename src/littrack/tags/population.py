@@ -6,7 +6,15 @@ import re
 
 from littrack.tags.design import PRIMARY_HUMAN
 from littrack.tags.model import DEFAULT, MESH, TEXT, PaperText, Tag
-from littrack.tags.text import ANIMAL_NAMES, COUNT, blank_brackets, count_value, snippet
+from littrack.tags.text import (
+    ANIMAL_NAMES,
+    COUNT,
+    CuedPattern,
+    IndexedText,
+    blank_brackets,
+    count_value,
+    snippet,
+)
 
 _I = re.IGNORECASE
 _PEOPLE = (
@@ -76,33 +84,35 @@ _N_EQUALS_INCLUDED = (
 )
 _COUNTED_PEOPLE = r"\b(" + COUNT + r") " + _MODIFIERS + _PEOPLE + r"\b"
 
-# (priority, pattern, summed, read the raw text): the lowest priority wins, then the earliest
-# hit. Asides in brackets are blanked first ("13 male [VO2max ...] runners"), except for "n =".
+# (priority, pattern, summed, read the raw text) in priority order: the lowest priority wins,
+# then the earliest hit. Asides in brackets are blanked first ("13 male [VO2max ...] runners"),
+# except for "n =".
 _COUNT_RULES = [
-    (0, re.compile(_ENUMERATION, _I), True, False),
-    (1, re.compile(_TOTAL, _I), False, False),
-    (1, re.compile(_VERB_THEN_COUNT, _I), False, False),
-    (1, re.compile(_COUNT_THEN_VERB, _I), False, False),
-    (1, re.compile(_N_EQUALS_INCLUDED, _I), False, True),
-    (2, re.compile(_N_EQUALS), False, True),
-    (2, re.compile(_COUNTED_PEOPLE, _I), False, False),
+    (0, CuedPattern(_ENUMERATION, _I), True, False),
+    (1, CuedPattern(_TOTAL, _I), False, False),
+    (1, CuedPattern(_VERB_THEN_COUNT, _I), False, False),
+    (1, CuedPattern(_COUNT_THEN_VERB, _I), False, False),
+    (1, CuedPattern(_N_EQUALS_INCLUDED, _I), False, True),
+    (2, CuedPattern(_N_EQUALS), False, True),
+    (2, CuedPattern(_COUNTED_PEOPLE, _I), False, False),
 ]
 
 
 def tag_participants(paper: PaperText, design: str) -> Tag | None:
     """The number of participants as the abstract states it (case reports: one)."""
-    text = paper.text
-    blanked = " ".join(blank_brackets(text).split())
+    blanked = IndexedText(" ".join(blank_brackets(paper.text).split()), words_of=paper.indexed)
     best = None
     for priority, pattern, summed, on_raw_text in _COUNT_RULES:
-        source = text if on_raw_text else blanked
+        if best is not None and priority > best[0][0]:
+            break  # a hit of a later rule cannot win
+        source = paper.indexed if on_raw_text else blanked
         for match in pattern.finditer(source):
             value = _sum_of_groups(match.group(1)) if summed else count_value(match.group(1))
             if value is None or value == 0:
                 continue
             key = (priority, match.start())
             if best is None or key < best[0]:
-                best = (key, value, snippet(source, match.start(), match.end(), 10))
+                best = (key, value, snippet(source.text, match.start(), match.end(), 10))
             break
     if best:
         return Tag("n_participants", str(best[1]), TEXT, best[2], 0.8 if best[0][0] < 2 else 0.7)

@@ -183,6 +183,7 @@ class WriteSession:
             if run.staging.empty
             else merge_staged(self.con, run.id, run.counts.found)
         )
+        run.staging.drop()  # the stages below need the memory more (DuckDB holds temp tables)
         for stage, step in run.before_commit:
             run.stage = stage
             step(self.con)
