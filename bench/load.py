@@ -3,7 +3,7 @@
 Writes baseline-style files of SYNTHETIC records (`littrack.pubmed.synthetic`, distinct PMIDs
 across files) and runs each case in a fresh child process, so every time and peak RSS is its own:
 - Bio.Entrez.read of the N-record file (the baseline);
-- the load alone (parse in worker processes, stage, merge; no matching/clusters/tags/ranking),
+- the load alone (parse and tag in worker processes, stage, merge; no matching/clusters/ranking),
   for the N-record file and one `--scale` times larger, and of `--files` files of N records
   through Prefect on a local Dask cluster with 2 workers and with 1;
 - unless `--load-alone`: the same as whole `littrack load` processes (matching, clusters, tags

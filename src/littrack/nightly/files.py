@@ -1,9 +1,10 @@
 """`littrack load`: PubMed XML files (efetch output, baseline or update files) into the warehouse.
 
-Files are parsed in parallel (`nightly.bulk`; fewer files than workers: in parts), a few ahead
-of the writer, and merged one by one in file order, each as a run of its own (one transaction): a `DeleteCitation` in a later update
-file deletes what an earlier file loaded. Matching, duplicate clusters, tags and ranking are
-refreshed once, in the last file's transaction. A file that cannot be parsed fails its run and stops the load; the files
+Files are parsed and their records tagged in parallel (`nightly.bulk`; fewer files than workers:
+in parts), a few ahead of the writer, and merged one by one in file order, each as a run of its
+own (one transaction): a `DeleteCitation` in a later update file deletes what an earlier file
+loaded. Matching, duplicate clusters and ranking are refreshed once, in the last file's
+transaction. A file that cannot be parsed fails its run and stops the load; the files
 merged before it stay.
 """
 
