@@ -85,11 +85,20 @@ def test_why_names_terms_and_the_prior_text_a_paper_is_like():
 
 
 def test_the_whys_of_many_papers_at_once_are_each_papers_why(monkeypatch):
-    monkeypatch.setattr("littrack.rank.ranker.EXPLAIN_BATCH", 4)  # two batches, the last one short
+    monkeypatch.setattr("littrack.rank.ranker.ROW_BATCH", 4)  # two batches, the last one short
     prior = [PriorText("seed 1", PAPERS["rct"]), CRITERIA]
     ranking = Ranker(list(PAPERS), iter(PAPERS.values()), prior).rescore({"rct": "include", "knee": "exclude"})
     papers = list(reversed(PAPERS))
     assert ranking.whys(papers) == [ranking.why(paper) for paper in papers]
+
+
+def test_scores_taken_in_batches_are_the_scores_of_the_whole_matrix(monkeypatch):
+    monkeypatch.setattr("littrack.rank.ranker.ROW_BATCH", 4)  # two batches, the last one short
+    ranker_ = ranker()
+    scores = ranker_.rescore({}).scores
+    expected = ranker_._papers @ ranker_._centroid(np.array([], dtype=int), np.array([]))
+    assert scores.tobytes() == np.clip(expected, 0.0, 1.0).tobytes()
+    assert len(set(scores.tolist())) > 2  # scores that differ: an order to keep
 
 
 def test_one_text_per_id():
@@ -97,8 +106,12 @@ def test_one_text_per_id():
         Ranker(["a", "b"], iter(["Ketamine for pain"]))
 
 
-def test_the_features_are_scikit_learns_tfidf_to_the_bit():
+# the features are built a chunk of rows at a time: in one chunk, and in several (short last one)
+@pytest.mark.parametrize("row_chunk", [4096, 5])
+def test_the_features_are_scikit_learns_tfidf_to_the_bit(monkeypatch, row_chunk):
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+    monkeypatch.setattr("littrack.rank.features.ROW_CHUNK", row_chunk)
 
     assert STOP_WORDS == ENGLISH_STOP_WORDS
     # enough texts for min_df 2, so that each text's own word ("trial7") is dropped; long
@@ -106,6 +119,7 @@ def test_the_features_are_scikit_learns_tfidf_to_the_bit():
     papers = [*PAPERS.values()]
     texts = [" ".join(papers[i % 6:] + papers[: i % 6 + i % 4]) + f" trial{i}" for i in range(54)]
     texts += [CRITERIA.text, "", "Ünïcode Straße naïve ½ x1 İstanbul ǅemal of the"]
+    texts += [papers[0]]  # a text all of whose terms are kept (in the others the last one goes)
     names, rows = fit_vectorizer(iter(texts), len(texts))
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english",
                                  min_df=2, dtype=np.float32)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import duckdb
 import pytest
@@ -25,9 +26,10 @@ from littrack.warehouse import (
     WarehouseError,
     remove_warehouse,
 )
-from littrack.warehouse import rows
+from littrack.warehouse import inserts, rows
 from littrack.warehouse.rows import record_json
 from littrack.warehouse.schema import known_migrations, migrate
+from littrack.warehouse.transaction import transaction
 
 DATA_TABLES = ("records", "record_versions", "deleted_citations", "quarantine", "cursors")
 
@@ -307,3 +309,21 @@ def test_a_damaged_store_is_one_clear_error(path):
     with pytest.raises(WarehouseError, match=rf"^cannot open the warehouse store {files.store}: "):
         with Warehouse(path).write():
             pass
+
+
+
+def test_rows_inserted_in_batches_arrive_whole_and_leave_nothing_held(monkeypatch):
+    monkeypatch.setattr(inserts, "INSERT_BATCH", 2)  # three statements, the last one short
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (k VARCHAR, n BIGINT, e JSON)")
+    held = "".join(["a string ", "made here"])  # no other reference than this name
+    keys = [held, 'quote " and, comma', "line\nbreak", "Ünïcode ½", None]
+    references = sys.getrefcount(held)
+    with transaction(con):
+        inserts.insert_columns(con, "t", {"k": ("VARCHAR", keys), "n": ("BIGINT", [1, None, 3, 4, 5]),
+                                          "e": ("JSON", ['{"a": [1]}', None, None, None, "[]"])})
+        # an open transaction keeps what DuckDB scanned from Python alive: nothing here
+        assert sys.getrefcount(held) == references
+    assert con.execute("SELECT k, n, CAST(e AS VARCHAR) FROM t ORDER BY rowid").fetchall() == [
+        (held, 1, '{"a": [1]}'), ('quote " and, comma', None, None), ("line\nbreak", 3, None),
+        ("Ünïcode ½", 4, None), (None, 5, "[]")]

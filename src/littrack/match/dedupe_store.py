@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Iterable, Iterator
 
-import numpy as np
-
 from littrack.match.blocking import RARE_WORDS, candidate_pairs, stored_keys
 from littrack.match.changes import Changes, mark_processed, pending_changes, processed_members
 from littrack.match.cluster_ids import Assignment, assign_ids, member_order
 from littrack.match.dedupe import BibRecord, Cluster, Link, dedupe_with_links, profile
 from littrack.match.evidence import Profile
+from littrack.warehouse.inserts import insert_columns
 from littrack.warehouse.transaction import transaction
 
 # the current papers are read from `records`: the `papers` view would aggregate every paper's
@@ -134,7 +133,7 @@ def _store_keys(con, keys: tuple[str, ...], profiles: Iterable[Profile]) -> None
             members.append(profiled.id)
             values.append(key)
     if members:
-        _insert(con, "dedup_keys", {"member_key": ("VARCHAR", members),
+        insert_columns(con, "dedup_keys", {"member_key": ("VARCHAR", members),
                                     "key": ("VARCHAR", values)})
 
 
@@ -193,19 +192,6 @@ def _word_frequency(con, records: _Records) -> dict[str, int]:
         [[record.id for record in records]]).fetchall()}
 
 
-def _insert(con, table: str, columns: dict[str, tuple[str, list]]) -> None:
-    """Insert rows given column by column (one statement, whatever the number of rows): as
-    arrays DuckDB scans, several times faster than lists passed as parameters."""
-    con.register("inserted_rows", {name: np.array(values, dtype=object)
-                                   for name, (_, values) in columns.items()})
-    try:
-        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT "
-                    + ", ".join(f"CAST({name} AS {kind})" for name, (kind, _) in columns.items())
-                    + " FROM inserted_rows")
-    finally:
-        con.unregister("inserted_rows")
-
-
 def _write_clusters(con, clusters: list[Cluster], assignment: Assignment,
                     records: _Records, scope: list[str], run_id: int | None) -> None:
     """Rewrite only the member rows that differ (a quiet refresh writes nothing)."""
@@ -223,7 +209,7 @@ def _write_clusters(con, clusters: list[Cluster], assignment: Assignment,
     con.execute("DELETE FROM dedup_clusters WHERE member_key IN (SELECT unnest(?::VARCHAR[]))",
                 [stale])
     if fresh:
-        _insert(con, "dedup_clusters", {
+        insert_columns(con, "dedup_clusters", {
             "cluster_id": ("VARCHAR", [wanted[m][0] for m in fresh]),
             "member_key": ("VARCHAR", fresh),
             "source": ("VARCHAR", [wanted[m][1] for m in fresh]),
@@ -237,7 +223,7 @@ def _write_links(con, links: list[Link], scope_ids: set[str]) -> None:
     what differs."""
     con.execute("CREATE OR REPLACE TEMP TABLE wanted_links (a VARCHAR, b VARCHAR, kind VARCHAR)")
     if links:
-        _insert(con, "wanted_links", {name: ("VARCHAR", [getattr(link, name) for link in links])
+        insert_columns(con, "wanted_links", {name: ("VARCHAR", [getattr(link, name) for link in links])
                                       for name in ("a", "b", "kind")})
     con.execute(f"INSERT INTO wanted_links {_PUBMED_LINKS}")
     in_scope = ("(kind LIKE 'pubmed:%' OR a IN (SELECT unnest($ids::VARCHAR[]))"
@@ -253,7 +239,7 @@ def _write_links(con, links: list[Link], scope_ids: set[str]) -> None:
 def _record_history(con, assignment: Assignment, last_seq: int, run_id: int | None) -> None:
     if assignment.created:
         created = list(assignment.created)
-        _insert(con, "dedup_cluster_ids", {
+        insert_columns(con, "dedup_cluster_ids", {
             "cluster_id": ("VARCHAR", created),
             "created_seq": ("BIGINT", list(range(last_seq + 1, last_seq + 1 + len(created)))),
             "created_run_id": ("BIGINT", [run_id] * len(created))})

@@ -15,13 +15,16 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
 # Terms seen in a single paper cannot generalise to another one; on tiny sets keep them all.
 MIN_DOCUMENTS_FOR_MIN_DF = 50
+
+# rows transformed together: temporaries the size of a chunk, not of the matrix
+ROW_CHUNK = 4096
 
 # Words of eligibility criteria and of screening in general, whatever the topic.
 CRITERIA_BOILERPLATE = frozenset(
@@ -93,21 +96,35 @@ def fit_vectorizer(texts: Iterable[str], documents: int) -> tuple[list[str], sp.
     idf = np.full_like(document_frequency, counts.shape[0] + 1) / document_frequency  # smoothed
     np.log(idf, out=idf)
     idf += 1
-    np.log(data, out=data)
-    data += 1
-    data *= idf[indices]
-    # each row's sum of squares in float64, in row order, as scikit-learn's normalize adds them
-    squares = sp.csr_matrix(((data * data).astype(np.float64), indices, indptr), shape=counts.shape)
-    norms = np.sqrt(squares @ np.ones(len(names)))
-    norms[norms == 0] = 1
-    np.divide(data, np.repeat(norms, np.diff(indptr)), out=data, casting="unsafe")
+    ones = np.ones(len(names))
+    # in place, a chunk of rows at a time: a temporary the size of the whole matrix (the
+    # float64 squares alone) would weigh more than the matrix
+    for bounds in _row_chunks(indptr):
+        start, end = int(bounds[0]), int(bounds[-1])
+        chunk, columns = data[start:end], indices[start:end]
+        np.log(chunk, out=chunk)
+        chunk += 1
+        chunk *= idf[columns]
+        # each row's sum of squares in float64, in row order, as scikit-learn's normalize adds them
+        squares = sp.csr_matrix(((chunk * chunk).astype(np.float64), columns, bounds - start),
+                                shape=(len(bounds) - 1, len(names)))
+        norms = np.sqrt(squares @ ones)
+        norms[norms == 0] = 1
+        np.divide(chunk, np.repeat(norms, np.diff(bounds)), out=chunk, casting="unsafe")
     return names, counts
+
+
+def _row_chunks(indptr: np.ndarray) -> Iterator[np.ndarray]:
+    """`ROW_CHUNK` rows of a CSR matrix at a time: the part of its `indptr` that bounds them
+    (a view, from the first row's start to the last row's end)."""
+    for first in range(0, len(indptr) - 1, ROW_CHUNK):
+        yield indptr[first:first + ROW_CHUNK + 1]
 
 
 def _term_counts(texts: Iterable[str], min_df: int) -> tuple[list[str], sp.csr_matrix]:
     """Names (sorted) of the words and bigrams in at least `min_df` texts, and per text their
-    counts. Each row keeps its terms in order of first appearance in the texts: the float32
-    sums made over a row (its norm, its similarities) follow that order."""
+    counts (float32). Each row keeps its terms in order of first appearance in the texts: the
+    float32 sums made over a row (its norm, its similarities) follow that order."""
     first_seen = defaultdict()  # term -> its number in order of first appearance
     first_seen.default_factory = first_seen.__len__
     indices, counts, indptr = array("i"), array("i"), array("i", [0])
@@ -121,17 +138,35 @@ def _term_counts(texts: Iterable[str], min_df: int) -> tuple[list[str], sp.csr_m
     matrix = sp.csr_matrix(
         (np.frombuffer(counts, dtype=np.int32), np.frombuffer(indices, dtype=np.int32),
          np.frombuffer(indptr, dtype=np.int32)), shape=(len(indptr) - 1, len(first_seen)))
+    del counts, indices, indptr  # the matrix holds them; dropped with it
     matrix.sort_indices()
     kept = np.bincount(matrix.indices, minlength=len(first_seen)) >= min_df
     names = sorted(term for term, number in first_seen.items() if kept[number])
     column = np.full(len(first_seen), -1, dtype=np.int32)
     column[[first_seen[name] for name in names]] = np.arange(len(names), dtype=np.int32)
-    columns = column[matrix.indices]
-    keep = columns >= 0
-    kept_before = np.concatenate([[0], np.cumsum(keep, dtype=np.int32)])
-    return names, sp.csr_matrix(
-        (matrix.data[keep].astype(np.float32), columns[keep], kept_before[matrix.indptr]),
-        shape=(matrix.shape[0], len(names)))
+    del first_seen
+    # renumbered, the dropped terms taken out, a chunk of rows at a time (in place: the values
+    # kept move only towards the front)
+    old_indptr, indices, values = matrix.indptr, matrix.indices, matrix.data
+    data = np.empty(len(values), dtype=np.float32)
+    indptr = np.zeros(len(old_indptr), dtype=np.int32)
+    kept_so_far, row = 0, 0
+    for bounds in _row_chunks(old_indptr):
+        start, end = int(bounds[0]), int(bounds[-1])
+        columns = column[indices[start:end]]
+        keep = columns >= 0
+        kept_before = np.concatenate([[0], np.cumsum(keep, dtype=np.int32)])  # per position
+        moved = int(kept_before[-1])
+        indices[kept_so_far:kept_so_far + moved] = columns[keep]
+        data[kept_so_far:kept_so_far + moved] = values[start:end][keep]
+        indptr[row + 1:row + len(bounds)] = kept_so_far + kept_before[bounds[1:] - start]
+        kept_so_far += moved
+        row += len(bounds) - 1
+    del matrix, values
+    data.resize(kept_so_far, refcheck=False)  # ours alone: shrunk where it is
+    if kept_so_far < len(indices):  # a view of the counting's buffer: copied, so that goes
+        indices = indices[:kept_so_far].copy()
+    return names, sp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, len(names)))
 
 
 def topic_rows(rows: sp.csr_matrix, feature_names: Sequence[str]) -> sp.csr_matrix:

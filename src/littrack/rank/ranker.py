@@ -32,7 +32,7 @@ UNLABELLED_WEIGHT = 0.1  # an unlabelled paper is a weak exclude (at most this w
 WHY_TERMS = 3
 WHY_CANDIDATES = 12  # top-contributing features looked at to find WHY_TERMS distinct ones
 LIKE_PRIOR_SIMILARITY = 0.25  # "like seed 4" in the why when the paper is at least this close
-EXPLAIN_BATCH = 4096  # papers explained together: the arithmetic in bulk, their rows' copies small
+ROW_BATCH = 4096  # papers explained or scored together: the arithmetic in bulk, their rows' copies small
 
 
 class UnknownLabel(ValueError):
@@ -91,7 +91,7 @@ class Ranker:
         if rows.shape[0] != documents:
             raise ValueError("one text per id")
         self._names = np.array(names, dtype=object)
-        self._papers = rows[: len(self.ids)]
+        self._papers = _row_range(rows, 0, len(self.ids))
         self._prior_rows = topic_rows(rows[len(self.ids):], names)
 
     def position(self, paper_id: Hashable) -> int:
@@ -118,7 +118,7 @@ class Ranker:
             scores = 1.0 / (1.0 + np.exp(-raw))
         else:
             weight_vector = self._centroid(positions[targets == 1], weights[targets == 1])
-            scores = self._papers @ weight_vector
+            scores = _product(self._papers, weight_vector)
         scores = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)  # float32 rounding can pass 1
         return Ranking(self, scores, weight_vector, len(positions))
 
@@ -157,8 +157,8 @@ class Ranker:
     def explain(self, positions: Sequence[int], weights: np.ndarray) -> list[str]:
         """Why each paper at `positions` scores what it does under the feature `weights`."""
         positions = np.asarray(positions, dtype=np.intp)
-        return [why for start in range(0, len(positions), EXPLAIN_BATCH)
-                for why in self._explain_rows(positions[start:start + EXPLAIN_BATCH], weights)]
+        return [why for start in range(0, len(positions), ROW_BATCH)
+                for why in self._explain_rows(positions[start:start + ROW_BATCH], weights)]
 
     def _explain_rows(self, positions: np.ndarray, weights: np.ndarray) -> list[str]:
         rows = self._papers[positions]
@@ -180,6 +180,20 @@ class Ranker:
                 parts.append(f"like {self.prior[closest[i]].source}")
             whys.append("; ".join(parts))
         return whys
+
+
+def _row_range(rows: sp.csr_matrix, start: int, stop: int) -> sp.csr_matrix:
+    """Rows `start` to `stop`, sharing `rows`' values (slicing would copy them)."""
+    first, last = rows.indptr[start], rows.indptr[stop]
+    return sp.csr_matrix((rows.data[first:last], rows.indices[first:last],
+                          rows.indptr[start:stop + 1] - first), shape=(stop - start, rows.shape[1]))
+
+
+def _product(rows: sp.csr_matrix, vector: np.ndarray) -> np.ndarray:
+    """`rows @ vector`, `ROW_BATCH` rows at a time: a float64 vector makes scipy copy the
+    float32 rows it multiplies as float64 (per row the same sums, so the same scores)."""
+    return np.concatenate([_row_range(rows, start, min(start + ROW_BATCH, rows.shape[0])) @ vector
+                           for start in range(0, rows.shape[0], ROW_BATCH)] or [np.zeros(0)])
 
 
 def _labelled_balance(labelled_targets: np.ndarray) -> dict[int, float]:

@@ -6,18 +6,12 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import numpy as np
-
 from littrack.tags.model import PaperText
 from littrack.tags.tagger import TAG_ROW_COLUMNS, TAGGER_VERSION, tag_rows
+from littrack.warehouse.inserts import insert_columns
 from littrack.warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
-
-_COLUMNS = (
-    "pmid, tag, value, source, evidence, confidence, note, chip, position, tagger_version, "
-    "content_hash, tagged_at"
-)
 
 
 @dataclass(frozen=True)
@@ -58,20 +52,14 @@ def _drop_deleted(con) -> int:
 
 
 def _insert(con, rows: list[tuple], digests: dict[int, str]) -> None:
-    """All rows in one statement: DuckDB scans the columns as arrays (executemany: ~1 ms a row)."""
+    """All rows at once, as columns (executemany: ~1 ms a row)."""
     if not rows:
         return
-    columns = {name: np.array(values, dtype=object) for name, values in zip(TAG_ROW_COLUMNS, zip(*rows))}
-    columns["content_hash"] = np.array([digests[pmid] for pmid in columns["pmid"]], dtype=object)
-    columns["pmid"] = columns["pmid"].astype(np.int64)
-    columns["confidence"] = columns["confidence"].astype(np.float64)
-    columns["position"] = columns["position"].astype(np.int32)
-    con.register("new_paper_tags", columns)
-    try:
-        con.execute(
-            f"INSERT INTO paper_tags ({_COLUMNS}) SELECT {', '.join(TAG_ROW_COLUMNS)}, ?, content_hash, ?"
-            " FROM new_paper_tags",
-            [TAGGER_VERSION, datetime.now(UTC)],
-        )
-    finally:
-        con.unregister("new_paper_tags")
+    columns = dict(zip(TAG_ROW_COLUMNS, zip(*rows)))
+    insert_columns(con, "paper_tags", {
+        **{name: (_TYPES.get(name, "VARCHAR"), values) for name, values in columns.items()},
+        "content_hash": ("VARCHAR", [digests[pmid] for pmid in columns["pmid"]]),
+    }, constants={"tagger_version": TAGGER_VERSION, "tagged_at": datetime.now(UTC)})
+
+
+_TYPES = {"pmid": "BIGINT", "confidence": "DOUBLE", "position": "INTEGER"}  # the rest: VARCHAR
