@@ -127,7 +127,7 @@ def main() -> None:
     blocked_seconds, blocked = _timed(engine.dedupe, sample)
 
     def naive(records):
-        return engine._clusters(*engine._judge(records, pairing=_all_pairs_by_title))
+        return engine._clusters(*engine._judge(map(engine.profile, records), pairing=_all_pairs_by_title))
 
     naive_seconds, naive_clusters = _timed(naive, sample)
     same = {c.member_ids for c in blocked} == {c.member_ids for c in naive_clusters}

@@ -134,12 +134,11 @@ def mark_recurring(profiles: list[Profile]) -> list[Profile]:
 Pairing = Callable[[Sequence[Profile]], Iterable[tuple[int, int]]]
 
 
-def _judge(records: Iterable[BibRecord], pairing: Pairing = candidate_pairs,
-           profile_of: Callable[[BibRecord], Profile] = profile
+def _judge(profiles: Iterable[Profile], pairing: Pairing = candidate_pairs
            ) -> tuple[list[Profile], list[tuple[Verdict, int, int]]]:
-    """Profiles and the non-distinct verdicts on the pairs `pairing` proposes (the bench swaps
-    in all pairs to measure what blocking saves; `profile_of`: see `dedupe_with_links`)."""
-    profiles = mark_recurring([profile_of(r) for r in records])
+    """The profiles (recurring titles marked) and the non-distinct verdicts on the pairs
+    `pairing` proposes (the bench swaps in all pairs to measure what blocking saves)."""
+    profiles = mark_recurring(list(profiles))
     verdicts = []
     for i, j in pairing(profiles):
         verdict = compare(profiles[i], profiles[j])
@@ -150,7 +149,7 @@ def _judge(records: Iterable[BibRecord], pairing: Pairing = candidate_pairs,
 
 def dedupe(records: Iterable[BibRecord]) -> list[Cluster]:
     """Group records that are the same paper; every record ends in exactly one cluster."""
-    return _clusters(*_judge(records))
+    return _clusters(*_judge(map(profile, records)))
 
 
 def related(records: Iterable[BibRecord]) -> list[Link]:
@@ -159,12 +158,17 @@ def related(records: Iterable[BibRecord]) -> list[Link]:
     return dedupe_with_links(records)[1]
 
 
-def dedupe_with_links(records: Iterable[BibRecord], pairing: Pairing = candidate_pairs,
-                      profile_of: Callable[[BibRecord], Profile] = profile
+def dedupe_with_links(records: Iterable[BibRecord], pairing: Pairing = candidate_pairs
                       ) -> tuple[list[Cluster], list[Link]]:
-    """`dedupe` and `related` in one pass over the records (`pairing`: see `_judge`). A caller
-    that has profiled the records already passes its memo of `profile` as `profile_of`."""
-    profiles, verdicts = _judge(records, pairing, profile_of)
+    """`dedupe` and `related` in one pass over the records (`pairing`: see `_judge`)."""
+    return dedupe_profiles(map(profile, records), pairing)
+
+
+def dedupe_profiles(profiles: Iterable[Profile], pairing: Pairing = candidate_pairs
+                    ) -> tuple[list[Cluster], list[Link]]:
+    """`dedupe_with_links` of records given as their profiles (a caller that has profiled
+    them already, for its own use, and keeps no more than the profiles)."""
+    profiles, verdicts = _judge(profiles, pairing)
     clusters = _clusters(profiles, verdicts)
     return clusters, _links(profiles, verdicts, clusters)
 

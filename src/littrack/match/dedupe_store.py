@@ -18,13 +18,13 @@ import gc
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from typing import Iterable, Iterator
 
 from littrack.match.blocking import RARE_WORDS, candidate_pairs, stored_keys
 from littrack.match.changes import Changes, mark_processed, pending_changes, processed_members
 from littrack.match.cluster_ids import Assignment, assign_ids, member_order
-from littrack.match.dedupe import BibRecord, Cluster, Link, dedupe_with_links, profile
+from littrack.match.dedupe import BibRecord, Cluster, Link, dedupe_profiles, profile
 from littrack.match.evidence import Profile
 from littrack.warehouse.inserts import insert_columns
 from littrack.warehouse.transaction import transaction
@@ -87,41 +87,43 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _recluster(con, changes: Changes, run_id: int | None) -> None:
-    profile_of = cache(profile)  # each record is normalised once, for its keys and the engine
-    changed = _records(con, changes.present)
-    scope = _scope(con, changes, map(profile_of, changed))
-    records = _records(con, scope - set(changes.removed), known=changed)
-    frequency = _word_frequency(con, records)
-    clusters, links = dedupe_with_links(records, partial(candidate_pairs,
-                                                         document_frequency=frequency), profile_of)
+    changed = _profiled(con, changes.present)
+    scope = _scope(con, changes, (profiled for profiled, _ in changed.values()))
+    members = _profiled(con, scope - set(changes.removed), known=changed)
+    frequency = _word_frequency(con, members)
+    clusters, links = dedupe_profiles([profiled for profiled, _ in members.values()],
+                                      partial(candidate_pairs, document_frequency=frequency))
     old_id_of = dict(con.execute(
         "SELECT member_key, cluster_id FROM dedup_clusters WHERE member_key IN "
         "(SELECT unnest(?::VARCHAR[]))", [sorted(scope)]).fetchall())
     seq = dict(con.execute("SELECT cluster_id, created_seq FROM dedup_cluster_ids").fetchall())
     assignment = assign_ids([c.member_ids for c in clusters], old_id_of, seq, seq)
-    _write_clusters(con, clusters, assignment, records, sorted(scope), run_id)
+    _write_clusters(con, clusters, assignment, members, sorted(scope), run_id)
     renamed = {c.id: new_id for c, new_id in zip(clusters, assignment.ids)}
     _write_links(con, [Link(renamed[l.a], renamed[l.b], l.kind) for l in links],
                  set(old_id_of.values()) | set(assignment.ids))
     _record_history(con, assignment, max(seq.values(), default=0), run_id)
 
 
-_Records = dict[BibRecord, str]  # each record and its source ("pubmed", "seed", "import")
+_Members = dict[str, tuple[Profile, str]]  # member key -> its profile, its source ("pubmed", "seed", "import")
+_READ_BATCH = 4096
 
 
-def _records(con, keys: Iterable[str], known: _Records | None = None) -> _Records:
-    """The records with these member keys, in `member_order` (never in SELECT order); those
-    in `known` are not read again."""
+def _profiled(con, keys: Iterable[str], known: _Members | None = None) -> _Members:
+    """The records with these member keys, each normalised once (for its keys and the engine),
+    in `member_order` (never in SELECT order); those in `known` are not read again. Read a batch
+    at a time: only the profiles are kept, not the rows they come from."""
     wanted = set(keys)
-    found = {record.id: (record, source) for record, source in (known or {}).items()
-             if record.id in wanted}
-    for (key, source, title, year, authors, journal, volume, issue, pages, doi, pmid, pmcid,
-         types) in con.execute(_RECORDS, [sorted(wanted - found.keys())]).fetchall():
-        found[key] = (BibRecord(id=key, title=title or "", year=year,
-                                authors=tuple(authors or ()), journal=journal, volume=volume,
-                                issue=issue, pages=pages, doi=doi, pmid=pmid, pmcid=pmcid,
-                                publication_types=tuple(types or ())), source)
-    return dict(found[key] for key in sorted(found, key=member_order))
+    found = {key: known[key] for key in wanted & known.keys()} if known else {}
+    rows = con.execute(_RECORDS, [sorted(wanted - found.keys())])
+    while batch := rows.fetchmany(_READ_BATCH):
+        for (key, source, title, year, authors, journal, volume, issue, pages, doi, pmid, pmcid,
+             types) in batch:
+            found[key] = (profile(BibRecord(
+                id=key, title=title or "", year=year, authors=tuple(authors or ()),
+                journal=journal, volume=volume, issue=issue, pages=pages, doi=doi, pmid=pmid,
+                pmcid=pmcid, publication_types=tuple(types or ()))), source)
+    return {key: found[key] for key in sorted(found, key=member_order)}
 
 
 def _store_keys(con, keys: tuple[str, ...], profiles: Iterable[Profile]) -> None:
@@ -184,19 +186,18 @@ def _neighbours(con, keys) -> set[str]:
     return {k for (k,) in con.execute(_NEIGHBOURS, {"keys": list(keys)}).fetchall()}
 
 
-def _word_frequency(con, records: _Records) -> dict[str, int]:
-    """In how many warehouse records each title word of `records` occurs."""
+def _word_frequency(con, members: _Members) -> dict[str, int]:
+    """In how many warehouse records each title word of `members` occurs."""
     return {key[5:]: n for key, n in con.execute(
         "SELECT key, count(*) FROM dedup_keys WHERE key IN (SELECT key FROM dedup_keys"
         " WHERE key LIKE 'word:%' AND member_key IN (SELECT unnest(?::VARCHAR[]))) GROUP BY key",
-        [[record.id for record in records]]).fetchall()}
+        [list(members)]).fetchall()}
 
 
 def _write_clusters(con, clusters: list[Cluster], assignment: Assignment,
-                    records: _Records, scope: list[str], run_id: int | None) -> None:
+                    members: _Members, scope: list[str], run_id: int | None) -> None:
     """Rewrite only the member rows that differ (a quiet refresh writes nothing)."""
-    source_of = {record.id: source for record, source in records.items()}
-    wanted = {member: (cluster_id, source_of[member], c.reason,
+    wanted = {member: (cluster_id, members[member][1], c.reason,
                        json.dumps(c.evidence_of(member)) if c.evidence else None)
               for c, cluster_id in zip(clusters, assignment.ids) for member in c.member_ids}
     stored = {member: (cluster_id, source, reason, evidence) for member, cluster_id, source,
