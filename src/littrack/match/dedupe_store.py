@@ -105,7 +105,8 @@ def _recluster(con, changes: Changes, run_id: int | None) -> None:
     _record_history(con, assignment, max(seq.values(), default=0), run_id)
 
 
-_Members = dict[str, tuple[Profile, str]]  # member key -> its profile, its source ("pubmed", "seed", "import")
+# member key -> its profile and its source ("pubmed", "seed", "import")
+_Members = dict[str, tuple[Profile, str]]
 _READ_BATCH = 4096
 
 
@@ -136,7 +137,7 @@ def _store_keys(con, keys: tuple[str, ...], profiles: Iterable[Profile]) -> None
             values.append(key)
     if members:
         insert_columns(con, "dedup_keys", {"member_key": ("VARCHAR", members),
-                                    "key": ("VARCHAR", values)})
+                                           "key": ("VARCHAR", values)})
 
 
 def _scope(con, changes: Changes, changed: Iterable[Profile]) -> set[str]:
@@ -224,8 +225,8 @@ def _write_links(con, links: list[Link], scope_ids: set[str]) -> None:
     what differs."""
     con.execute("CREATE OR REPLACE TEMP TABLE wanted_links (a VARCHAR, b VARCHAR, kind VARCHAR)")
     if links:
-        insert_columns(con, "wanted_links", {name: ("VARCHAR", [getattr(link, name) for link in links])
-                                      for name in ("a", "b", "kind")})
+        insert_columns(con, "wanted_links", {
+            name: ("VARCHAR", [getattr(link, name) for link in links]) for name in ("a", "b", "kind")})
     con.execute(f"INSERT INTO wanted_links {_PUBMED_LINKS}")
     in_scope = ("(kind LIKE 'pubmed:%' OR a IN (SELECT unnest($ids::VARCHAR[]))"
                 " OR b IN (SELECT unnest($ids::VARCHAR[])))")

@@ -51,6 +51,9 @@ def _drop_deleted(con) -> int:
     return dropped
 
 
+_TYPES = {"pmid": "BIGINT", "confidence": "DOUBLE", "position": "INTEGER"}  # the rest: VARCHAR
+
+
 def _insert(con, rows: list[tuple], digests: dict[int, str]) -> None:
     """All rows at once, as columns (executemany: ~1 ms a row)."""
     if not rows:
@@ -61,5 +64,3 @@ def _insert(con, rows: list[tuple], digests: dict[int, str]) -> None:
         "content_hash": ("VARCHAR", [digests[pmid] for pmid in columns["pmid"]]),
     }, constants={"tagger_version": TAGGER_VERSION, "tagged_at": datetime.now(UTC)})
 
-
-_TYPES = {"pmid": "BIGINT", "confidence": "DOUBLE", "position": "INTEGER"}  # the rest: VARCHAR
