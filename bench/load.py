@@ -7,7 +7,7 @@ across files) and runs each case in a fresh child process, so every time and pea
   for the N-record file and one `--scale` times larger, and of `--files` files of N records
   through Prefect on a local Dask cluster with 2 workers and with 1;
 - unless `--load-alone`: the same as whole `littrack load` processes (matching, clusters, tags
-  and ranking included).
+  and ranking included), and how many records the configured query admits to review.
 Peak RSS: the writer's own (VmHWM), and the largest of the processes it starts (sampled).
 Usage: python bench/load.py [--records 30000] [--scale 3] [--files 4] [--load-alone]
 """
@@ -142,6 +142,8 @@ def main() -> None:
             one = run_child(mode, folder / f"{number}-one" / "l.duckdb", files["one"])
             scaled = run_child(mode, folder / f"{number}-scaled" / "l.duckdb", files["scaled"])
             _line(f"{name}, x1 file", one, entrez, goal=" (goal >= 5x)")
+            if mode == "cli":
+                _in_review(folder / f"{number}-one" / "l.duckdb", args.records)
             _line(f"{name}, x{args.scale} file", scaled, entrez, scale=args.scale)
             print(f"  peak RSS x{args.scale} / x1 (goal: flat, <= 300 MB): writer {scaled['peak_mb'] / one['peak_mb']:.2f},"
                   f" largest child {scaled['child_peak_mb'] / one['child_peak_mb']:.2f}")
@@ -150,6 +152,16 @@ def main() -> None:
             _line(f"{name}, {args.files} files, Dask x1", one_worker)
             _line(f"{name}, {args.files} files, Dask x2", two_workers)
             print(f"  speed-up 2 Dask workers / 1: {one_worker['seconds'] / two_workers['seconds']:.2f}x  (goal > 1)")
+
+
+def _in_review(warehouse: Path, records: int) -> None:
+    """How much of the file the configured query admits to review (queued, tagged, ranked):
+    the synthetic corpus is about CRPS and pain, a real baseline file hardly ever is."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        admitted = con.execute("SELECT count(*) FROM query_matches").fetchone()[0]
+    print(f"  in review (the configured query finds them): {admitted:,} of {records:,} records")
 
 
 def _line(name: str, result: dict, baseline: dict | None = None, goal: str = "", scale: int = 1) -> None:

@@ -59,10 +59,10 @@ def baseline_files(tmp_path) -> list[Path]:
     ]
 
 
-def serially(path: Path, folder: Path, part: Part) -> Future:
+def serially(path: Path, folder: Path, part: Part, query: str) -> Future:
     """Stage in this process, one file after the other: the reference a parallel load must equal."""
     done = Future()
-    done.set_result(stage_file(path, folder, part))
+    done.set_result(stage_file(path, folder, part, query))
     return done
 
 
@@ -107,9 +107,9 @@ def test_one_file_is_parsed_in_parts_by_all_workers_and_loads_as_one_run(tmp_pat
     one = write_set(tmp_path / "pubmed25n0001.xml", *CORPUS.articles[:50], delete_citation(FIRST_PMID + 1))
     submitted: list[Part] = []
 
-    def recording(path: Path, folder: Path, part: Part) -> Future:
+    def recording(path: Path, folder: Path, part: Part, query: str) -> Future:
         submitted.append(part)
-        return serially(path, folder, part)
+        return serially(path, folder, part, query)
 
     (load,) = load_files(load_config(config_file(tmp_path / "parts")), [one], workers=3, submit=recording)
     load_files(load_config(config_file(tmp_path / "whole")), [one], workers=1, submit=serially)

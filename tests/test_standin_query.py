@@ -8,7 +8,7 @@ import pytest
 
 from littrack.pubmed import DateWindow
 from littrack.pubmed.standin import Corpus, QueryError, parse_query
-from littrack.pubmed.standin.query import translate
+from littrack.pubmed.query import translate
 
 MAY_2024_EDAT = {38713950, 38738473, 38747095, 38763967, 38799617, 38801034}
 

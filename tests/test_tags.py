@@ -21,6 +21,7 @@ from littrack.nightly.pipeline import RunOptions, run_nightly
 from littrack.parse import PubmedRecord, iter_pubmed
 from littrack.pubmed.standin import StandIn
 from littrack.pubmed.synthetic import LATER_DATE, generate_corpus
+from littrack.pubmed.synthetic.draft import article_set_document
 from littrack.tags import TAGGER_VERSION, PaperText, refresh_paper_tags, tag_paper
 from littrack.tags.design import indexed_design
 from littrack.warehouse import Warehouse, staged
@@ -364,14 +365,22 @@ def test_the_nightly_tags_what_it_loads_and_the_summary_shows_the_chips(tmp_path
     assert first.markdown().endswith(" · " + " · ".join(first.tags))
 
 
-def test_littrack_load_tags_the_records_of_its_files(tmp_path, efetch_samples):
+def test_littrack_load_tags_the_records_its_query_finds(tmp_path):
     config = with_overrides(
         load_config(REPO / "config.toml"), "http://127.0.0.1:9/", tmp_path / "w.duckdb"
     )
-    load_files(config, efetch_samples[:5])
+    baseline = tmp_path / "pubmed25n0001.xml"
+    baseline.write_bytes(article_set_document(generate_corpus(60, seed=13).articles))
+    load_files(config, [baseline])
     with Warehouse(tmp_path / "w.duckdb").read() as con:
-        tagged = con.execute("SELECT count(*), count(design) FROM papers").fetchone()
-    assert tagged[0] > 0 and tagged == (tagged[0], tagged[0])
+        in_scope = con.execute(
+            "SELECT count(*), count(design) FROM papers WHERE pmid IN (SELECT pmid FROM query_matches)"
+        ).fetchone()
+        others = con.execute(
+            "SELECT count(*), count(design) FROM papers WHERE pmid NOT IN (SELECT pmid FROM query_matches)"
+        ).fetchone()
+    assert in_scope[0] > 0 and in_scope == (in_scope[0], in_scope[0])
+    assert others[0] > 0 and others == (others[0], 0)
 
 
 def test_the_case_twins_are_every_character_ignorecase_takes_for_an_ascii_letter():

@@ -1,7 +1,8 @@
 """Parsing many PubMed files at once: worker processes stage files, the one writer merges them.
 
 A worker streams one file, or one `Part` of it, through the parser into staging files
-(`warehouse.staged`), holding about one parser batch in memory; the writer merges each file's
+(`warehouse.staged`), holding about one parser batch in memory, and reads the configured query
+on each record to find those in review (`match.query_scope`); the writer merges each file's
 staged parts, in file order, as a run of its own. `stage_file` is what a worker runs: here in a
 process pool, or as a Prefect task on Dask workers (`flows/bulk_load.py`).
 """
@@ -18,8 +19,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Protocol
 
+from littrack.match.query_scope import QueryScope
 from littrack.parse import iter_pubmed
-from littrack.parse.stream import WHOLE, Part
+from littrack.parse.stream import Part
 from littrack.warehouse.staged import StagedItems, stage_items
 
 # baseline and update files: pubmed25n0001.xml.gz ... (the year's baseline, then its updates)
@@ -30,9 +32,9 @@ class StagingFuture(Protocol):
     def result(self) -> StagedItems: ...
 
 
-Submit = Callable[[Path, Path, Part], StagingFuture]
-"""Start staging one part of a file (`path`, into `folder`) somewhere; the future gives its
-`StagedItems`."""
+Submit = Callable[[Path, Path, Part, str], StagingFuture]
+"""Start staging one part of a file (`path`, into `folder`, in review what `query` finds)
+somewhere; the future gives its `StagedItems`."""
 
 
 def file_order(paths: Sequence[Path]) -> list[Path]:
@@ -44,9 +46,10 @@ def file_order(paths: Sequence[Path]) -> list[Path]:
     return [path for _, path in sorted(zip(((int(m[1]), int(m[2])) for m in numbers), paths))]
 
 
-def stage_file(path: Path, folder: Path, part: Part = WHOLE) -> StagedItems:
-    """Parse one PubMed XML file, or `part` of it, into staging files in `folder` (runs in a worker)."""
-    return stage_items(iter_pubmed(path, part), folder)
+def stage_file(path: Path, folder: Path, part: Part, query: str) -> StagedItems:
+    """Parse one PubMed XML file, or `part` of it, into staging files in `folder`, the records
+    `query` finds in review (runs in a worker)."""
+    return stage_items(iter_pubmed(path, part), folder, QueryScope(query))
 
 
 def parts_per_file(files: int, workers: int) -> int:
@@ -72,5 +75,5 @@ def process_pool(workers: int) -> Iterator[Submit]:
         pool.shutdown(wait=True)
 
 
-def _submit(pool: ProcessPoolExecutor, path: Path, folder: Path, part: Part) -> Future:
-    return pool.submit(stage_file, path, folder, part)
+def _submit(pool: ProcessPoolExecutor, path: Path, folder: Path, part: Part, query: str) -> Future:
+    return pool.submit(stage_file, path, folder, part, query)

@@ -1,11 +1,11 @@
 """`littrack load`: PubMed XML files (efetch output, baseline or update files) into the warehouse.
 
-Files are parsed and their records tagged in parallel (`nightly.bulk`; fewer files than workers:
-in parts), a few ahead of the writer, and merged one by one in file order, each as a run of its
-own (one transaction): a `DeleteCitation` in a later update file deletes what an earlier file
-loaded. Matching, duplicate clusters and ranking are refreshed once, in the last file's
-transaction. A file that cannot be parsed fails its run and stops the load; the files
-merged before it stay.
+Files are parsed in parallel (`nightly.bulk`; fewer files than workers: in parts), a few ahead
+of the writer, where the records the configured query finds are admitted to review and tagged.
+They are merged one by one in file order, each as a run of its own (one transaction): a
+`DeleteCitation` in a later update file deletes what an earlier file loaded. Matching,
+duplicate clusters and ranking are refreshed once, in the last file's transaction. A file that
+cannot be parsed fails its run and stops the load; the files merged before it stay.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ import duckdb
 
 from littrack.config import Config, review_criteria, seed_citation_lines
 from littrack.errors import LittrackError
+from littrack.match.query_scope import QueryScope
 from littrack.nightly.bulk import (
     Submit, StagingFuture, default_workers, file_order, parts_per_file, process_pool,
 )
 from littrack.nightly.progress import report_progress
 from littrack.parse import ParseError
 from littrack.parse.stream import Part
+from littrack.pubmed.query import QueryError
 from littrack.warehouse import LoadCounts, Warehouse, WriteSession
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,23 @@ class InputFileError(LittrackError):
     """A file given to `littrack load` is missing or unreadable."""
 
     exit_code = 2
+
+
+class UnreadableQuery(LittrackError):
+    """`littrack load` reads the configured query on every record, and cannot read this one."""
+
+    exit_code = 2
+
+
+def _readable_query(query: str) -> str:
+    try:
+        QueryScope(query)
+    except QueryError as exc:
+        raise UnreadableQuery(
+            f"littrack load finds the records in review by reading [pubmed] query on each one, and"
+            f" cannot read it: {exc} (the query language it reads: littrack/pubmed/query.py)"
+        ) from None
+    return query
 
 
 class LoadOutOfMemory(LittrackError):
@@ -68,6 +87,7 @@ def load_files(
     for path in paths:
         if not path.is_file():
             raise InputFileError(f"no such file: {path}")
+    query = _readable_query(config.pubmed.query)
     warehouse = Warehouse(config.warehouse.path, config.warehouse.lock_timeout_seconds)
     warehouse.check_writable()
     parts = parts_per_file(len(paths), workers or default_workers())
@@ -79,7 +99,7 @@ def load_files(
         ))
         if submit is None:  # entered last, so its workers have stopped before staging goes
             submit = stack.enter_context(process_pool(workers))
-        ahead = _Ahead(submit, file_order(paths), staging, parts, limit=workers + 1)
+        ahead = _Ahead(submit, file_order(paths), staging, parts, query, limit=workers + 1)
         ahead.fill()  # parsing starts before the writer lock is taken
         with warehouse.write() as db:
             # the merge spills to disk past this, so the writer's memory stays bounded however
@@ -102,8 +122,9 @@ class _Ahead:
     """Keeps at most `limit` parts submitted and not yet merged (and at least one file's): staging
     files on disk stay bounded however many files are loaded."""
 
-    def __init__(self, submit: Submit, paths: list[Path], staging: Path, parts: int, limit: int):
+    def __init__(self, submit: Submit, paths: list[Path], staging: Path, parts: int, query: str, limit: int):
         self._submit, self._staging, self._parts, self._limit = submit, staging, parts, limit
+        self._query = query
         self._waiting = deque(enumerate(paths))
         self._submitted: deque[tuple[Path, list[StagingFuture]]] = deque()
 
@@ -112,7 +133,8 @@ class _Ahead:
             number, path = self._waiting.popleft()
             folders = [self._staging / f"{number:06d}-{index}" for index in range(self._parts)]
             self._submitted.append((path, [
-                self._submit(path, folder, Part(index, self._parts)) for index, folder in enumerate(folders)
+                self._submit(path, folder, Part(index, self._parts), self._query)
+                for index, folder in enumerate(folders)
             ]))
 
     def in_order(self, total: int):

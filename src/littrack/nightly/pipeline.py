@@ -21,6 +21,7 @@ from littrack.config import Config, review_criteria, seed_citation_lines
 from littrack.digest.after_run import RunMail
 from littrack.match.citations import parse_citation
 from littrack.match.dedupe_store import refresh_clusters
+from littrack.match.query_scope import SearchResults
 from littrack.match.store import (
     SeedStatus,
     find_candidate_pmids,
@@ -141,6 +142,7 @@ def run_nightly(
                 run.stage = "merge"
                 run.windows = night.windows
                 run.add_found(len(night.found))
+                run.staging.add_in_scope(night.found, SearchResults.source)
                 for staged in night.staged:
                     run.staging.load(staged)
                 cursor = _cursor_to_store(db.cursor(key), night)
@@ -177,6 +179,7 @@ class Extraction:
         self.plan = None
         self.windows: list[dict] = []
         self.found: list[int] = []
+        self._found: frozenset[int] = frozenset()
         self.cursor_before: Cursor | None = None  # as the published snapshot had it
         self.staged: list[StagedItems] = []
 
@@ -195,6 +198,7 @@ class Extraction:
         self.stage = "search"
         found = steps.search(client, config.pubmed.query, self.plan.windows)
         self.found = sorted(set().union(*found.values()))
+        self._found = frozenset(self.found)
         state = state_of(self.found)
         boundary = self.cursor_before.boundary_pmids if self.cursor_before else frozenset()
         wanted = ids_to_fetch(
@@ -209,9 +213,10 @@ class Extraction:
         _fetch_in_batches(steps, client, self, wanted, config.pubmed.batch_size)
 
     def load(self, items: Iterable[ParseItem]) -> None:
-        """Stage one fetched batch's records in a folder of its own, in arrival order."""
+        """Stage one fetched batch's records in a folder of its own, in arrival order; those the
+        search found are in review (not a seed search's other candidates)."""
         folder = self.scratch / f"batch-{len(self.staged) + 1:05d}"
-        self.staged.append(stage_items(items, folder))
+        self.staged.append(stage_items(items, folder, SearchResults(self._found)))
 
 
 @contextmanager

@@ -102,7 +102,7 @@ def build_summary(con, run, plan, seeds: Sequence[SeedStatus]) -> RunSummary:
         counts=counts,
         new_papers=_papers(
             con,
-            "first_seen_run_id = ? AND pmid NOT IN (SELECT pmid FROM known_papers)"
+            "first_seen_run_id = ? AND pmid IN (SELECT pmid FROM review_pmids)"
             " AND NOT list_has_any(publication_types, ?)",
             [run.id, list(NOTICE_TYPES)],
         ),
@@ -114,8 +114,7 @@ def build_summary(con, run, plan, seeds: Sequence[SeedStatus]) -> RunSummary:
         updated_papers=_papers(con, "last_run_id = ? AND first_seen_run_id <> ?", [run.id, run.id]),
         seeds=tuple(seeds),
         queue_size=con.execute(  # review_queue's rows, without the columns it joins on
-            "SELECT count(*) FROM records WHERE NOT deleted"
-            " AND pmid NOT IN (SELECT pmid FROM known_papers)"
+            "SELECT count(*) FROM review_pmids"
         ).fetchone()[0],
         quarantined=tuple(
             con.execute(

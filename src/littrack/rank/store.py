@@ -47,7 +47,7 @@ def _inputs_fingerprint(con: duckdb.DuckDBPyConnection, prior: list[PriorText]) 
 
 _INPUTS = """
 SELECT (SELECT md5(string_agg(pmid || content_hash, ',' ORDER BY pmid)) FROM records
-        WHERE NOT deleted AND pmid NOT IN (SELECT pmid FROM known_papers)),
+        WHERE pmid IN (SELECT pmid FROM review_pmids)),
        (SELECT count(*) || '/' || coalesce(max(event_id), 0) FROM decisions),
        (SELECT md5(string_agg(cluster_id || member_key, ',' ORDER BY member_key))
         FROM dedup_clusters)

@@ -15,6 +15,7 @@ WITH clusters AS (
     FROM papers p
     LEFT JOIN dedup_clusters c ON c.member_key = 'pmid:' || p.pmid
     LEFT JOIN runs r ON r.id = p.first_seen_run_id
+    WHERE p.pmid IN (SELECT pmid FROM query_matches)
 )
 SELECT count(*), count(*) FILTER (WHERE from_search), count(DISTINCT cluster_id),
        (SELECT count(DISTINCT cluster_id) FROM screening_status)
@@ -39,9 +40,11 @@ class PrismaCounts:
     (`dedup_clusters`), the unit reviewers screen.
 
     Identification
-    - `records_identified`: every current record; `from_pubmed_searches` those a nightly
-      search first stored (their first run has a query), `from_file_imports` those first
-      stored by `littrack load` (a run without a query). The two add up.
+    - `records_identified`: every current record in review scope (`query_matches`: the
+      configured query finds it; the rest of a bulk-loaded file is not identified);
+      `from_pubmed_searches` those a nightly search first stored (their first run has a
+      query), `from_file_imports` those first stored by `littrack load` (a run without a
+      query). The two add up.
     - `duplicates_removed`: records beyond the first of their cluster (records − clusters).
     - `known_removed`: papers (clusters) the team already knew, none of whose records is in
       review — named by a matched seed or imported citation (`known_papers`).

@@ -1,4 +1,6 @@
-"""Keeping `paper_tags` in step with `records`: re-tag what changed, drop what was deleted."""
+"""Keeping `paper_tags` in step with `records`: re-tag what changed, drop what was deleted.
+
+Only records in review scope (`query_matches`) are tagged: the tags are for reviewers."""
 
 from __future__ import annotations
 
@@ -21,14 +23,16 @@ class TagRefresh:
 
 
 def refresh_paper_tags(con) -> TagRefresh:
-    """Tag every current record whose content or the tagger changed since it was last tagged;
-    drop the tags of deleted records. One transaction (or part of the night's): a failure leaves
-    the old tags."""
+    """Tag every current record in review scope that is untagged, or whose content or the
+    tagger changed since it was tagged; drop the tags of deleted records. One transaction (or
+    part of the night's): a failure leaves the old tags."""
     with transaction(con):
         dropped = _drop_deleted(con)
         stale = con.execute(
             "SELECT r.pmid, r.content_hash, r.title, r.abstract, r.publication_types, r.mesh_terms"
-            " FROM records r WHERE NOT r.deleted AND NOT EXISTS (SELECT 1 FROM paper_tags t"
+            " FROM records r WHERE NOT r.deleted"
+            " AND EXISTS (SELECT 1 FROM query_matches q WHERE q.pmid = r.pmid)"
+            " AND NOT EXISTS (SELECT 1 FROM paper_tags t"
             "  WHERE t.pmid = r.pmid AND t.content_hash = r.content_hash AND t.tagger_version = ?)"
             " ORDER BY r.pmid",
             [TAGGER_VERSION],

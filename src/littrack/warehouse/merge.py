@@ -3,8 +3,10 @@
 Items are staged into temporary tables (they vanish with the connection, so a killed run
 leaves nothing behind); the merge then upserts by PMID: the latest item per PMID wins, an
 unchanged record (same content hash) is not written at all, a changed one first copies the
-row it replaces into `record_versions`. The evidence tags staged with the records are stored
-for the records as the merge leaves them (`tags.store` tags whatever is left, in the writer).
+row it replaces into `record_versions`. Records staged as in review scope join
+`query_matches` (for good: a record once in review stays there), and the evidence tags staged
+with them are stored for the records as the merge leaves them (`tags.store` tags whatever is
+left, in the writer).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Iterable
 
 import duckdb
 
+from littrack.match.query_scope import EveryRecord, Scope
 from littrack.parse.records import ParseItem
 from littrack.tags.tagger import TAGGER_VERSION
 from littrack.warehouse.rows import ROW_COLUMNS
@@ -23,6 +26,7 @@ from littrack.warehouse.staged import (
     DELETIONS_FILE,
     QUARANTINE_FILE,
     RECORDS_FILE,
+    SCOPE_FILE,
     TAGS_FILE,
     StagedItems,
     stage_items,
@@ -49,6 +53,7 @@ class Staging:
             f"CREATE OR REPLACE TEMP TABLE stage_records AS "
             f"SELECT 0::BIGINT AS seq, {', '.join(ROW_COLUMNS)} FROM records LIMIT 0"
         )
+        con.execute("CREATE OR REPLACE TEMP TABLE stage_scope (seq BIGINT, pmid BIGINT, source VARCHAR)")
         con.execute(
             "CREATE OR REPLACE TEMP TABLE stage_tags AS"
             " SELECT 0::BIGINT AS seq, * EXCLUDE (tagged_at) FROM paper_tags LIMIT 0"
@@ -61,10 +66,18 @@ class Staging:
         self._record_columns = _json_columns(con, "stage_records")
         self._tag_columns = _json_columns(con, "stage_tags")
 
-    def add(self, items: Iterable[ParseItem]) -> None:
+    def add(self, items: Iterable[ParseItem], scope: Scope = EveryRecord()) -> None:
         """Stage items, after those staged before, through staging files of our own."""
         with tempfile.TemporaryDirectory(prefix="littrack-stage-") as folder:
-            self.load(stage_items(items, Path(folder)))
+            self.load(stage_items(items, Path(folder), scope))
+
+    def add_in_scope(self, pmids: Iterable[int], source: str) -> None:
+        """PMIDs in review scope whatever this run stages (a search found them; records the
+        warehouse holds already are not fetched again)."""
+        self._con.execute(
+            "INSERT INTO stage_scope SELECT 0, pmid, ? FROM (SELECT UNNEST(?::BIGINT[]) AS pmid)",
+            [source, list(pmids)],
+        )
 
     def load(self, staged: StagedItems) -> None:
         """Stage what `stage_items` wrote (here or in a parse worker), after what came before."""
@@ -77,6 +90,12 @@ class Staging:
                 "INSERT INTO stage_records BY NAME SELECT * REPLACE (seq + $after AS seq) FROM read_json($file,"
                 f" format = 'newline_delimited', columns = {self._record_columns})",
                 read(RECORDS_FILE),
+            )
+        if staged.in_scope:
+            self._con.execute(
+                "INSERT INTO stage_scope SELECT seq + $after, pmid, source FROM read_json($file,"
+                " format = 'newline_delimited', columns = {seq: 'BIGINT', pmid: 'BIGINT', source: 'VARCHAR'})",
+                read(SCOPE_FILE),
             )
             self._con.execute(
                 "INSERT INTO stage_tags BY NAME SELECT * REPLACE (seq + $after AS seq) FROM read_json($file,"
@@ -104,7 +123,7 @@ class Staging:
 
     def drop(self) -> None:
         for table in (
-            "stage_records", "stage_tags", "stage_deletions", "stage_quarantine", "incoming",
+            "stage_records", "stage_scope", "stage_tags", "stage_deletions", "stage_quarantine", "incoming",
             "new_deletions", "fresh_tags",
         ):
             self._con.execute(f"DROP TABLE IF EXISTS temp.{table}")
@@ -121,6 +140,7 @@ def merge_staged(con: duckdb.DuckDBPyConnection, run_id: int, found: int) -> Loa
     con.execute(_RECORD_DELETIONS, run)
     con.execute(_MARK_DELETED, run)
     con.execute(_QUARANTINE, run)
+    admit_to_review(con, run_id)
     con.execute(_FIND_FRESH_TAGS, {"version": TAGGER_VERSION})
     con.execute("DELETE FROM paper_tags WHERE pmid IN (SELECT pmid FROM fresh_tags)")
     con.execute(
@@ -130,6 +150,11 @@ def merge_staged(con: duckdb.DuckDBPyConnection, run_id: int, found: int) -> Loa
     deleted = con.execute("SELECT count(*) FROM new_deletions").fetchone()[0]
     quarantined = con.execute("SELECT count(*) FROM stage_quarantine").fetchone()[0]
     return LoadCounts(found, new, updated, unchanged, deleted, quarantined)
+
+
+def admit_to_review(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """Add the staged in-scope PMIDs to `query_matches` (all a quiet night has to merge)."""
+    con.execute(_ADMIT_TO_REVIEW, {"run": run_id})
 
 
 # only keys here: the rows themselves are read from stage_records once, when written
@@ -200,6 +225,15 @@ SELECT $run, pmid, reason, xml, record_json, fingerprint, current_timestamp
 FROM stage_quarantine
 WHERE fingerprint NOT IN (SELECT fingerprint FROM quarantine)
 QUALIFY row_number() OVER (PARTITION BY fingerprint ORDER BY seq) = 1
+"""
+
+# The first admission of a record that is stored and current stays (its source and run)
+_ADMIT_TO_REVIEW = """
+INSERT INTO query_matches
+SELECT s.pmid, s.source, $run, current_timestamp
+FROM stage_scope AS s JOIN records AS r ON r.pmid = s.pmid AND NOT r.deleted
+WHERE s.pmid NOT IN (SELECT pmid FROM query_matches)
+QUALIFY row_number() OVER (PARTITION BY s.pmid ORDER BY s.seq) = 1
 """
 
 # Staged tags of the records' current content, by the current tagger (a remote worker may run

@@ -22,7 +22,7 @@ from littrack.warehouse.files import (
     remove_unfinished_publications,
     writer_lock,
 )
-from littrack.warehouse.merge import LoadCounts, Staging, merge_staged
+from littrack.warehouse.merge import LoadCounts, Staging, admit_to_review, merge_staged
 from littrack.warehouse.schema import migrate
 from littrack.warehouse.storage import connect_store
 from littrack.warehouse.transaction import transaction
@@ -178,11 +178,11 @@ class WriteSession:
     def _merge(self, run: Run) -> LoadCounts:
         run.stage = "merge"
         # a quiet night stages nothing: its merge statements would cost time and change nothing
-        counts = (
-            LoadCounts(found=run.counts.found)
-            if run.staging.empty
-            else merge_staged(self.con, run.id, run.counts.found)
-        )
+        if run.staging.empty:
+            admit_to_review(self.con, run.id)
+            counts = LoadCounts(found=run.counts.found)
+        else:
+            counts = merge_staged(self.con, run.id, run.counts.found)
         run.staging.drop()  # the stages below need the memory more (DuckDB holds temp tables)
         for stage, step in run.before_commit:
             run.stage = stage

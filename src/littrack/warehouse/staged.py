@@ -3,8 +3,9 @@
 Pure file output, no database: a worker streams parser items into JSON-lines files in one
 folder, in arrival order (`seq`, from 1 in each folder), holding one item at a time. Records keep
 their typed `records` columns with the record's JSON text embedded as an object (DuckDB's fastest
-bulk path here), and their evidence tags go beside them: tagging is most of a bulk load's work,
-and here it runs in every worker instead of in the one writer. `DeleteCitation` PMIDs and
+bulk path here). The records the run's `Scope` admits to review are listed, with their evidence
+tags: tagging is most of a bulk load's work, and here it runs in every worker instead of in the
+one writer. `DeleteCitation` PMIDs and
 quarantined items (their XML hex-encoded) get files of their own. `merge.Staging.load` reads
 the folder into the run's staging tables.
 """
@@ -19,13 +20,15 @@ from typing import Iterable
 
 import orjson
 
+from littrack.match.query_scope import EveryRecord, Scope
 from littrack.parse.records import DeletedCitations, MalformedRecord, ParseItem, PubmedRecord
 from littrack.tags.model import PaperText
 from littrack.tags.tagger import TAG_ROW_COLUMNS, TAGGER_VERSION, tag_rows
 from littrack.warehouse.rows import BadRecord, record_row
 
 RECORDS_FILE = "records.jsonl"
-TAGS_FILE = "tags.jsonl"  # every record has at least one tag (its design)
+SCOPE_FILE = "scope.jsonl"  # the records in review
+TAGS_FILE = "tags.jsonl"  # theirs; every record has at least one tag (its design)
 DELETIONS_FILE = "deletions.jsonl"
 QUARANTINE_FILE = "quarantine.jsonl"
 
@@ -37,17 +40,21 @@ class StagedItems:
     folder: Path
     items: int  # seq runs 1..items
     records: int
+    in_scope: int
     deletions: int
     quarantined: int
 
 
-def stage_items(items: Iterable[ParseItem], folder: Path) -> StagedItems:
-    """Write parser items into `folder` (created), numbering them from 1."""
+def stage_items(items: Iterable[ParseItem], folder: Path, scope: Scope = EveryRecord()) -> StagedItems:
+    """Write parser items into `folder` (created), numbering them from 1; tag the records
+    `scope` admits to review."""
     folder.mkdir(parents=True, exist_ok=True)
     seq = 0
-    counts = {RECORDS_FILE: 0, DELETIONS_FILE: 0, QUARANTINE_FILE: 0}
+    counts = {RECORDS_FILE: 0, SCOPE_FILE: 0, DELETIONS_FILE: 0, QUARANTINE_FILE: 0}
+    source = orjson.dumps(scope.source)
     with (
         open(folder / RECORDS_FILE, "wb") as records,
+        open(folder / SCOPE_FILE, "wb") as in_scope,
         open(folder / TAGS_FILE, "wb") as tags,
         open(folder / DELETIONS_FILE, "wb") as deletions,
         open(folder / QUARANTINE_FILE, "wb") as quarantine,
@@ -62,8 +69,11 @@ def stage_items(items: Iterable[ParseItem], folder: Path) -> StagedItems:
                     counts[QUARANTINE_FILE] += 1
                     continue
                 records.write(_record_line(seq, row))
-                tags.write(_tag_lines(seq, row))
                 counts[RECORDS_FILE] += 1
+                if scope.admits(item):
+                    in_scope.write(b'{"seq":%d,"pmid":%d,"source":%s}\n' % (seq, item.pmid, source))
+                    tags.write(_tag_lines(seq, row))
+                    counts[SCOPE_FILE] += 1
             elif isinstance(item, DeletedCitations):
                 for pmid in item.pmids:
                     deletions.write(b'{"seq":%d,"pmid":%d}\n' % (seq, pmid))
@@ -73,7 +83,9 @@ def stage_items(items: Iterable[ParseItem], folder: Path) -> StagedItems:
                 counts[QUARANTINE_FILE] += 1
             else:
                 raise TypeError(f"cannot load {type(item).__name__}: expected a parser item")
-    return StagedItems(folder, seq, counts[RECORDS_FILE], counts[DELETIONS_FILE], counts[QUARANTINE_FILE])
+    return StagedItems(
+        folder, seq, counts[RECORDS_FILE], counts[SCOPE_FILE], counts[DELETIONS_FILE], counts[QUARANTINE_FILE]
+    )
 
 
 def _record_line(seq: int, row: dict) -> bytes:

@@ -7,7 +7,7 @@ request. Term matching is a documented subset of PubMed's (see `query`).
 
 from littrack.pubmed.standin.corpus import Corpus, CorpusEntry
 from littrack.pubmed.standin.faults import Faults
-from littrack.pubmed.standin.query import QueryError, parse_query, translate
+from littrack.pubmed.query import QueryError, parse_query, translate
 from littrack.pubmed.standin.server import (
     DEFAULT_PORT,
     LoggedRequest,

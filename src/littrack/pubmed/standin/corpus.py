@@ -28,7 +28,14 @@ from littrack.pubmed.standin.index import (
     revision_date,
     searchable_texts,
 )
-from littrack.pubmed.standin.query import Node, Term, normalize
+from littrack.pubmed.query import (
+    COMPOSITE_FIELDS,
+    INDEXED_FIELDS,
+    Node,
+    Term,
+    field_values,
+    term_matches,
+)
 from littrack.pubmed.window import DATE_TYPES, DateWindow
 
 RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
@@ -96,10 +103,10 @@ class CorpusEntry:
 
 
 def _index_fields(pmid: int, texts: dict[str, list[str | None]]) -> dict[str, tuple[str, ...]]:
-    fields = {name: tuple(f" {normalize(t)} " for t in values if t and normalize(t)) for name, values in texts.items()}
+    fields = {name: field_values(texts.get(name, ())) for name in INDEXED_FIELDS}
+    for composite, names in COMPOSITE_FIELDS.items():
+        fields[composite] = tuple(v for name in names for v in fields[name])
     fields["pmid"] = (f" {pmid} ",)
-    fields["tiab"] = fields.get("title", ()) + fields.get("abstract", ()) + fields.get("keywords", ())
-    fields["all"] = tuple(v for name, values in fields.items() if name not in ("tiab", "pmid") for v in values)
     return fields
 
 
@@ -221,7 +228,7 @@ class Corpus:
         if isinstance(node, Term):
             if node not in self._term_cache:
                 self._term_cache[node] = frozenset(
-                    pmid for pmid, e in self._entries.items() if _matches(node, e.fields.get(node.field, ()))
+                    pmid for pmid, e in self._entries.items() if term_matches(node, e.fields.get(node.field, ()))
                 )
             if not self._term_cache[node]:
                 not_found.append(node.text)
@@ -241,17 +248,6 @@ class Corpus:
             dated = sorted((e.date(datetype), e.pmid) for e in self._entries.values() if e.date(datetype))
             self._by_date[datetype] = ([d for d, _ in dated], [p for _, p in dated])
         self._indexed_version = self._version
-
-
-def _matches(term: Term, values: tuple[str, ...]) -> bool:
-    text = f" {term.text}" if term.prefix else f" {term.text} "
-    if term.field in ("all", "title", "abstract", "tiab"):
-        return any(text in v for v in values)
-    if term.field == "author":
-        # "sigtermans m" finds "sigtermans mj": initials are implicitly truncated
-        partial = f" {term.text}" if " " in term.text else text
-        return any(v.startswith(partial) for v in values)
-    return any(v.startswith(text) if term.prefix else v == text for v in values)
 
 
 def _split_records(stream) -> Iterator[tuple[str, bytes | list[int]]]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from littrack.pubmed.standin.corpus import Corpus
-from littrack.pubmed.standin.query import (
+from littrack.pubmed.query import (
     DATE_LABELS,
     Node,
     QueryError,

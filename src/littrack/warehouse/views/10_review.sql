@@ -32,9 +32,8 @@ QUALIFY row_number() OVER (PARTITION BY pmid, reviewer ORDER BY event_id DESC) =
 CREATE OR REPLACE VIEW screening_status AS
 WITH members AS (
     SELECT p.pmid, coalesce(c.cluster_id, 'pmid:' || p.pmid) AS cluster_id
-    FROM papers p
+    FROM review_pmids p
     LEFT JOIN dedup_clusters c ON c.member_key = 'pmid:' || p.pmid
-    WHERE NOT EXISTS (SELECT 1 FROM known_papers k WHERE k.pmid = p.pmid)
 ),
 event_clusters AS (
     SELECT DISTINCT m.cluster_id, e.event_id

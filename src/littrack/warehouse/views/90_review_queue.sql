@@ -1,4 +1,4 @@
--- What the reviewers still have to look at: current (non-deleted) papers nobody knows yet.
+-- What the reviewers still have to look at: current papers in review scope nobody knows yet.
 -- Stages that derive per-paper facts (screening status, relevance, evidence tags) join their
 -- columns here, each with a LEFT JOIN of its own.
 CREATE OR REPLACE VIEW review_queue AS
@@ -8,4 +8,4 @@ SELECT p.*,
 FROM papers p
 LEFT JOIN screening_status s ON s.pmid = p.pmid
 LEFT JOIN relevance_scores r ON r.pmid = p.pmid
-WHERE NOT EXISTS (SELECT 1 FROM known_papers k WHERE k.pmid = p.pmid);
+WHERE p.pmid IN (SELECT pmid FROM review_pmids);

@@ -1,4 +1,7 @@
-"""The stand-in's search terms: a small, documented subset of PubMed's query language.
+"""PubMed's query language as littrack reads it: a small, documented subset.
+
+The stand-in answers ESearch with it, and `littrack load` reads the configured query with it on
+each bulk-loaded record (`littrack.match.query_scope`) to decide what goes to the reviewers.
 
 - Boolean `AND`, `OR`, `NOT` (upper case), applied left to right as PubMed does (no
   precedence: `a OR b AND c` is `(a OR b) AND c`); adjacent terms are ANDed; parentheses group.
@@ -58,7 +61,7 @@ OPERATORS = ("AND", "OR", "NOT")
 
 
 class QueryError(ValueError):
-    """A search term the stand-in cannot read."""
+    """A search term this subset cannot read."""
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,43 @@ def _grouped(node: Node) -> str:
     return f"({translate(node)})" if isinstance(node, BoolOp) else translate(node)
 
 
+# the fields a record is indexed under; [tiab] searches three of them, [all] every one
+INDEXED_FIELDS = (
+    "title", "abstract", "keywords", "author", "journal", "volume", "issue", "pages", "aid",
+    "mesh", "pubtype",
+)
+COMPOSITE_FIELDS = {"tiab": ("title", "abstract", "keywords"), "all": INDEXED_FIELDS}
+
+
+def field_values(texts) -> tuple[str, ...]:
+    """A field's raw values as `term_matches` reads them: normalised, padded with spaces, the
+    empty ones left out."""
+    return tuple(f" {value} " for text in texts if text and (value := normalize(text)))
+
+
+def term_matches(term: Term, values: tuple[str, ...]) -> bool:
+    """Whether `term` finds a record whose field holds `values` (from `field_values`)."""
+    text = f" {term.text}" if term.prefix else f" {term.text} "
+    if term.field in ("all", "title", "abstract", "tiab"):
+        return any(text in v for v in values)
+    if term.field == "author":
+        # "sigtermans m" finds "sigtermans mj": initials are implicitly truncated
+        partial = f" {term.text}" if " " in term.text else text
+        return any(v.startswith(partial) for v in values)
+    return any(v.startswith(text) if term.prefix else v == text for v in values)
+
+
 def normalize(text: str) -> str:
     """Case- and accent-folded words separated by single spaces."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", folded).replace("_", " ").split())
+    if text.isascii():  # most of PubMed: nothing to fold but case (a bulk load reads every abstract)
+        folded = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text.casefold())
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def parse_query(term: str) -> Node:
