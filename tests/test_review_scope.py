@@ -61,10 +61,11 @@ def load_config_for(tmp_path: Path, query: str, base_url: str = "http://127.0.0.
 def test_a_bulk_load_queues_tags_and_ranks_only_what_the_query_finds(tmp_path):
     files = tmp_path / "pubmed25n0001.xml"
     files.write_bytes(article_set_document(CORPUS.articles))
-    load_files(load_config_for(tmp_path, NARROW), [files], workers=2)
+    (load,) = load_files(load_config_for(tmp_path, NARROW), [files], workers=2)
 
     in_scope = {r.pmid for r in records_of([files]) if QueryScope(NARROW).admits(r)}
     assert 0 < len(in_scope) < len(CORPUS.articles) / 2
+    assert (load.counts.new, load.admitted) == (len(CORPUS.articles), len(in_scope))
     with Warehouse(tmp_path / "littrack.duckdb").read() as con:
         def pmids(sql: str) -> set[int]:
             return {pmid for (pmid,) in con.execute(sql).fetchall()}

@@ -70,15 +70,17 @@ def print_demo(result, explore_commands: list[str]) -> None:
 
 
 def print_load(loads, warehouse_path: Path) -> None:
-    table = Table("file", "run", *COUNT_COLUMNS[1:])
+    table = Table("file", "run", *COUNT_COLUMNS[1:], "to review")
     for load in loads:
         counts = load.counts
         table.add_row(
             str(load.path),
             str(load.run_id),
             *(str(getattr(counts, c)) for c in COUNT_COLUMNS[1:]),
+            str(load.admitted),
         )
     console.print(table)
+    console.print("To review: records the configured query finds; the rest are kept for matching and deduplication.")
     console.print(f"Warehouse: {warehouse_path}", highlight=False, soft_wrap=True)
 
 

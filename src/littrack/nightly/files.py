@@ -67,6 +67,7 @@ class FileLoad:
     path: Path
     run_id: int
     counts: LoadCounts
+    admitted: int  # records the configured query found, admitted to review by this file's run
 
 
 def load_files(
@@ -166,4 +167,5 @@ def _merge(db: WriteSession, path: Path, parts: list[StagingFuture], refresh: Co
             run.before_commit.append(
                 ("match", lambda con: match_and_dedupe(con, citations, run.id, criteria))
             )
-    return FileLoad(path, run.id, run.counts)
+    admitted = db.con.execute("SELECT count(*) FROM query_matches WHERE run_id = ?", [run.id]).fetchone()[0]
+    return FileLoad(path, run.id, run.counts, admitted)
