@@ -5,9 +5,8 @@ folder, in arrival order (`seq`, from 1 in each folder), holding one item at a t
 their typed `records` columns with the record's JSON text embedded as an object (DuckDB's fastest
 bulk path here). The records the run's `Scope` admits to review are listed, with their evidence
 tags: tagging is most of a bulk load's work, and here it runs in every worker instead of in the
-one writer. `DeleteCitation` PMIDs and
-quarantined items (their XML hex-encoded) get files of their own. `merge.Staging.load` reads
-the folder into the run's staging tables.
+one writer. `DeleteCitation` PMIDs and quarantined items (their XML hex-encoded) get files of
+their own. `merge.Staging.load` reads the folder into the run's staging tables.
 """
 
 from __future__ import annotations
