@@ -9,13 +9,17 @@ across files) and runs each case in a fresh child process, so every time and pea
 - unless `--load-alone`: the same as whole `littrack load` processes (matching, clusters, tags
   and ranking included), and how many records the configured query admits to review.
 Peak RSS: the writer's own (VmHWM), and the largest of the processes it starts (sampled).
-Usage: python bench/load.py [--records 30000] [--scale 3] [--files 4] [--load-alone]
+The synthetic corpus is about pain medicine, so the project's query admits about a third of it to
+review; a real baseline file holds hardly any CRPS paper. `--query` loads with another query
+(e.g. one admitting 1%) to see what review's share costs.
+Usage: python bench/load.py [--records 30000] [--scale 3] [--files 4] [--load-alone] [--query Q]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -49,10 +53,24 @@ def write_files(folder: Path, records: int, scale: int, files: int) -> dict[str,
     }
 
 
-def run_child(mode: str, warehouse: Path, files: list[Path], workers: int = 2) -> dict:
+def config_with_query(folder: Path, query: str | None) -> Path:
+    """The project's config, or a copy of it with another `[pubmed] query`."""
+    if query is None:
+        return CONFIG
+    text, replaced = re.subn(r"^query = '''.*?'''", lambda _: f"query = {json.dumps(query)}",
+                             CONFIG.read_text(encoding="utf-8"), count=1, flags=re.S | re.M)
+    if not replaced:
+        raise SystemExit(f"no query = '''...''' in {CONFIG} to replace")
+    path = folder / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_child(mode: str, config: Path, warehouse: Path, files: list[Path], workers: int = 2) -> dict:
     """One case in a fresh interpreter: its result, plus the peak RSS of the largest process it
     started (parse or Dask workers, Prefect's server), sampled while it runs."""
-    command = [sys.executable, __file__, "--child", mode, str(warehouse), str(workers), *map(str, files)]
+    command = [sys.executable, __file__, "--child", mode, str(config), str(warehouse), str(workers),
+               *map(str, files)]
     # output to a file, not a pipe: a server the child started may outlive it holding a pipe open
     with tempfile.TemporaryFile("w+") as out, subprocess.Popen(
         command, stdout=out, stderr=subprocess.DEVNULL, text=True, cwd=REPO
@@ -72,7 +90,7 @@ def run_child(mode: str, warehouse: Path, files: list[Path], workers: int = 2) -
     return {**json.loads(line[len(RESULT_MARK):]), "child_peak_mb": largest_child / 2**20}
 
 
-def child(mode: str, warehouse: str, workers: str, files: list[str]) -> None:
+def child(mode: str, config_path: str, warehouse: str, workers: str, files: list[str]) -> None:
     """Runs in the child process: imports, then the case, timed."""
     paths = [Path(f) for f in files]
     if mode == "entrez":
@@ -85,7 +103,7 @@ def child(mode: str, warehouse: str, workers: str, files: list[str]) -> None:
         from littrack.config import load_config, with_overrides
         from littrack.nightly.files import load_files
 
-        config = with_overrides(load_config(CONFIG), warehouse_path=warehouse)
+        config = with_overrides(load_config(config_path), warehouse_path=warehouse)
 
         def case() -> None:
             load_files(config, paths, workers=int(workers), refresh=False)
@@ -93,7 +111,7 @@ def child(mode: str, warehouse: str, workers: str, files: list[str]) -> None:
         from flows.bulk_load import BulkLoadParameters, bulk_load
 
         def case() -> None:
-            bulk_load(BulkLoadParameters(files=files, config_path=str(CONFIG), warehouse_path=warehouse,
+            bulk_load(BulkLoadParameters(files=files, config_path=config_path, warehouse_path=warehouse,
                                          workers=int(workers), refresh=False))
     else:
         from littrack.cli import main
@@ -102,7 +120,7 @@ def child(mode: str, warehouse: str, workers: str, files: list[str]) -> None:
 
         def case() -> None:
             try:
-                main(["--config", str(CONFIG), "--warehouse", warehouse, "load", *dask, *files])
+                main(["--config", config_path, "--warehouse", warehouse, "load", *dask, *files])
             except SystemExit as exc:
                 if exc.code:
                     raise
@@ -121,34 +139,36 @@ def main() -> None:
     options.add_argument("--scale", type=int, default=3, help="the larger file is this many times bigger")
     options.add_argument("--files", type=int, default=4, help="files loaded with 1 and 2 Dask workers")
     options.add_argument("--load-alone", action="store_true", help="skip the whole-process cases")
+    options.add_argument("--query", help="load with this [pubmed] query instead of config.toml's")
     options.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = options.parse_args()
     if args.child:
-        mode, warehouse, workers, *files = args.child
-        child(mode, warehouse, workers, files)
+        mode, config, warehouse, workers, *files = args.child
+        child(mode, config, warehouse, workers, files)
         return
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = write_files(folder, args.records, args.scale, args.files)
+        config = config_with_query(folder, args.query)
         size = files["one"][0].stat().st_size / 1e6
         print(f"{args.records:,} synthetic records, {size:,.0f} MB (bigger file: x{args.scale}; {args.files} parts)")
-        entrez = run_child("entrez", folder / "unused", files["one"])
+        entrez = run_child("entrez", config, folder / "unused", files["one"])
         _line("Bio.Entrez.read (baseline)", entrez)
         modes = [("load-alone", "dask-load-alone", "load alone")]
         if not args.load_alone:
             modes.append(("cli", "dask", "littrack load"))
         for number, (mode, dask_mode, name) in enumerate(modes):
-            one = run_child(mode, folder / f"{number}-one" / "l.duckdb", files["one"])
-            scaled = run_child(mode, folder / f"{number}-scaled" / "l.duckdb", files["scaled"])
+            one = run_child(mode, config, folder / f"{number}-one" / "l.duckdb", files["one"])
+            scaled = run_child(mode, config, folder / f"{number}-scaled" / "l.duckdb", files["scaled"])
             _line(f"{name}, x1 file", one, entrez, goal=" (goal >= 5x)")
             if mode == "cli":
                 _in_review(folder / f"{number}-one" / "l.duckdb", args.records)
             _line(f"{name}, x{args.scale} file", scaled, entrez, scale=args.scale)
             print(f"  peak RSS x{args.scale} / x1 (goal: flat, <= 300 MB): writer {scaled['peak_mb'] / one['peak_mb']:.2f},"
                   f" largest child {scaled['child_peak_mb'] / one['child_peak_mb']:.2f}")
-            one_worker = run_child(dask_mode, folder / f"{number}-dask1" / "l.duckdb", files["parts"], workers=1)
-            two_workers = run_child(dask_mode, folder / f"{number}-dask2" / "l.duckdb", files["parts"], workers=2)
+            one_worker = run_child(dask_mode, config, folder / f"{number}-dask1" / "l.duckdb", files["parts"], workers=1)
+            two_workers = run_child(dask_mode, config, folder / f"{number}-dask2" / "l.duckdb", files["parts"], workers=2)
             _line(f"{name}, {args.files} files, Dask x1", one_worker)
             _line(f"{name}, {args.files} files, Dask x2", two_workers)
             print(f"  speed-up 2 Dask workers / 1: {one_worker['seconds'] / two_workers['seconds']:.2f}x  (goal > 1)")

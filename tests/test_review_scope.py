@@ -134,3 +134,21 @@ def test_records_stored_before_review_scope_existed_stay_in_review(tmp_path):
             ("before-scope", 5)
         ]
         assert con.execute("SELECT count(*) FROM review_queue").fetchone()[0] == 5
+
+
+def test_records_a_nightly_fetches_only_to_match_seeds_stay_out_of_review(tmp_path, monkeypatch):
+    monkeypatch.setenv("NCBI_API_KEY", "test-key")
+    query = "memantine[tiab]"  # finds none of the seed papers: they are searched for one by one
+    with StandIn(corpus=CORPUS.articles) as pubmed:
+        config = load_config_for(tmp_path, query, pubmed.base_url)
+        for _ in range(2):  # the second night searches for the seeds the first left unmatched
+            run_nightly(config, RunOptions(today=LATER_DATE - timedelta(days=1)))
+        searched, _ = pubmed.corpus.search(parse_query(query))
+    with Warehouse(tmp_path / "littrack.duckdb").read() as con:
+        stored = {pmid for (pmid,) in con.execute("SELECT pmid FROM papers").fetchall()}
+        queued = {pmid for (pmid,) in con.execute("SELECT pmid FROM review_queue").fetchall()}
+        known = {pmid for (pmid,) in con.execute("SELECT pmid FROM known_papers").fetchall()}
+    fetched_for_seeds = stored - set(searched)
+    assert known and known <= fetched_for_seeds  # the seeds were found, by their own searches
+    assert fetched_for_seeds - known  # and other candidates came with them
+    assert queued == set(searched) - known

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from littrack.parse.records import PubmedRecord
 from littrack.pubmed.query import COMPOSITE_FIELDS, Node, Term, field_values, parse_query, term_matches
@@ -42,7 +42,7 @@ class SearchResults:
     """A nightly's records: in scope when PubMed's search for the query returned them."""
 
     pmids: Collection[int]
-    source: str = "search"
+    source: ClassVar[str] = "search"
 
     def admits(self, record: PubmedRecord) -> bool:
         return record.pmid in self.pmids
