@@ -62,8 +62,9 @@ class Screener(threading.Thread):
             decision = ("include", "maybe")[pmid % 2]
             try:
                 response = self.reviewer.decide(pmid, decision)
-            except requests.ConnectionError:
-                self.unanswered.append(pmid)  # in flight when the server died: never retried
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                # in flight when the server died (no answer, or one cut off): never retried
+                self.unanswered.append(pmid)
                 return
             if response.status_code == 201:
                 self.created[response.json()["event_id"]] = (pmid, decision)
