@@ -32,6 +32,7 @@ class BulkLoadParameters(BaseModel):
     workers: int = Field(2, ge=1)  # files parsed at a time (local cluster: its worker processes)
     dask_address: str | None = None  # an existing Dask scheduler, e.g. tcp://10.0.0.5:8786
     refresh: bool = True  # false: leave matching, clusters, tags and ranking to the next run
+    review_all: bool = False  # every record to review, not only those the configured query finds
 
 
 def bulk_load(parameters: BulkLoadParameters) -> list[FileLoad]:
@@ -58,4 +59,5 @@ def _bulk_load(parameters: BulkLoadParameters) -> list[FileLoad]:
         workers=parameters.workers,
         submit=parse_file.submit,
         refresh=parameters.refresh,
+        review_all=parameters.review_all,
     )

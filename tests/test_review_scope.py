@@ -105,15 +105,22 @@ def test_a_stored_record_the_nightly_search_returns_joins_review_and_is_tagged(t
     assert summary.queue_size == len(set(searched)) - len(CORPUS.seed_pmids)
 
 
-def test_a_query_the_load_cannot_read_stops_it_before_anything_is_written(tmp_path, capsys):
-    config = tmp_path / "config.toml"
+def littrack_load(capsys, folder: Path, query: str, records: int, *options: str) -> tuple[int, str]:
+    """`littrack load` of a file of the corpus' first `records`, with `query` in the config:
+    (exit code, standard error)."""
+    config = folder / "config.toml"
     config.write_text(
-        '[pubmed]\nquery = "ketamine[majr]"\nemail = "tests@example.org"\n'
-        f'[warehouse]\npath = "{tmp_path / "littrack.duckdb"}"\n', encoding="utf-8"
+        f'[pubmed]\nquery = "{query}"\nemail = "tests@example.org"\n'
+        f'[warehouse]\npath = "{folder / "littrack.duckdb"}"\n', encoding="utf-8"
     )
-    files = tmp_path / "one.xml"
-    files.write_bytes(article_set_document(CORPUS.articles[:3]))
-    code, _, err = run_cli(capsys, "--config", config, "load", files)
+    files = folder / "records.xml"
+    files.write_bytes(article_set_document(CORPUS.articles[:records]))
+    code, _, err = run_cli(capsys, "--config", config, "load", *options, files)
+    return code, err
+
+
+def test_a_query_the_load_cannot_read_stops_it_before_anything_is_written(tmp_path, capsys):
+    code, err = littrack_load(capsys, tmp_path, "ketamine[majr]", 3)
     assert code == 2
     assert err.startswith("Error: littrack load finds the records in review by reading [pubmed] query")
     assert "unknown field tag [majr]" in err
@@ -152,3 +159,11 @@ def test_records_a_nightly_fetches_only_to_match_seeds_stay_out_of_review(tmp_pa
     assert known and known <= fetched_for_seeds  # the seeds were found, by their own searches
     assert fetched_for_seeds - known  # and other candidates came with them
     assert queued == set(searched) - known
+
+
+def test_review_all_sends_every_record_of_the_files_to_review(tmp_path, capsys):
+    code, err = littrack_load(capsys, tmp_path, "zzzunheardof[tiab]", 8, "--review-all")
+    assert code == 0 and "Error" not in err
+    with Warehouse(tmp_path / "littrack.duckdb").read() as con:
+        assert con.execute("SELECT source, count(*) FROM query_matches GROUP BY ALL").fetchall() == [("loaded", 8)]
+        assert con.execute("SELECT count(*) FROM review_queue").fetchone()[0] == 8

@@ -111,6 +111,11 @@ def load(
     dask_address: str = typer.Option(
         None, help="Through Prefect, parsing on this Dask cluster (tcp://HOST:8786).", show_default=False
     ),
+    review_all: bool = typer.Option(
+        False, "--review-all",
+        help="Send every record of these files to review (e.g. your own PubMed search's results),"
+        " not only those the configured query finds.",
+    ),
 ) -> None:
     """Load PubMed XML files (efetch output, baseline or update files) into the warehouse."""
     from littrack.nightly.bulk import default_workers
@@ -125,10 +130,10 @@ def load(
             result = bulk_load(BulkLoadParameters(
                 files=[str(f) for f in files], config_path=str(config.source),
                 warehouse_path=str(config.warehouse.path), workers=workers or default_workers(),
-                dask_address=dask_address,
+                dask_address=dask_address, review_all=review_all,
             ))
         else:
-            result = load_files(config, files, workers=workers)
+            result = load_files(config, files, workers=workers, review_all=review_all)
     print_load(result, config.warehouse.path)
 
 

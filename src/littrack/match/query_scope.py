@@ -29,7 +29,8 @@ class Scope(Protocol):
 
 
 class EveryRecord:
-    """Library loads without a search (tests, scripts): everything they load is in review."""
+    """Loads without a query (`littrack load --review-all`, library loads): everything they
+    load is in review."""
 
     source = "loaded"
 

@@ -19,7 +19,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Protocol
 
-from littrack.match.query_scope import QueryScope
+from littrack.match.query_scope import EveryRecord, QueryScope
 from littrack.parse import iter_pubmed
 from littrack.parse.stream import Part
 from littrack.warehouse.staged import StagedItems, stage_items
@@ -32,9 +32,9 @@ class StagingFuture(Protocol):
     def result(self) -> StagedItems: ...
 
 
-Submit = Callable[[Path, Path, Part, str], StagingFuture]
-"""Start staging one part of a file (`path`, into `folder`, in review what `query` finds)
-somewhere; the future gives its `StagedItems`."""
+Submit = Callable[[Path, Path, Part, str | None], StagingFuture]
+"""Start staging one part of a file (`path`, into `folder`, in review what `query` finds, or
+every record if None) somewhere; the future gives its `StagedItems`."""
 
 
 def file_order(paths: Sequence[Path]) -> list[Path]:
@@ -46,10 +46,11 @@ def file_order(paths: Sequence[Path]) -> list[Path]:
     return [path for _, path in sorted(zip(((int(m[1]), int(m[2])) for m in numbers), paths))]
 
 
-def stage_file(path: Path, folder: Path, part: Part, query: str) -> StagedItems:
+def stage_file(path: Path, folder: Path, part: Part, query: str | None) -> StagedItems:
     """Parse one PubMed XML file, or `part` of it, into staging files in `folder`, the records
-    `query` finds in review (runs in a worker)."""
-    return stage_items(iter_pubmed(path, part), folder, QueryScope(query))
+    `query` finds (every record if None) in review (runs in a worker)."""
+    scope = QueryScope(query) if query is not None else EveryRecord()
+    return stage_items(iter_pubmed(path, part), folder, scope)
 
 
 def parts_per_file(files: int, workers: int) -> int:
@@ -75,5 +76,5 @@ def process_pool(workers: int) -> Iterator[Submit]:
         pool.shutdown(wait=True)
 
 
-def _submit(pool: ProcessPoolExecutor, path: Path, folder: Path, part: Part, query: str) -> Future:
+def _submit(pool: ProcessPoolExecutor, path: Path, folder: Path, part: Part, query: str | None) -> Future:
     return pool.submit(stage_file, path, folder, part, query)

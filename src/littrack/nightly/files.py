@@ -77,18 +77,20 @@ def load_files(
     workers: int | None = None,
     submit: Submit | None = None,
     refresh: bool = True,
+    review_all: bool = False,
 ) -> list[FileLoad]:
     """Load each file as its own run, in `file_order`; refresh matches once, with the last.
 
     `workers` files (or parts of fewer files) are parsed at a time (default: one per CPU), in a local process pool
     unless `submit` stages them elsewhere (the Prefect flow's Dask workers). `refresh=False`
     leaves matching, clusters, tags and ranking to the next run (bench/load.py times the load
-    alone that way).
+    alone that way). Only the records the configured query finds go to review, unless
+    `review_all` (a file of the team's own search results, say).
     """
     for path in paths:
         if not path.is_file():
             raise InputFileError(f"no such file: {path}")
-    query = _readable_query(config.pubmed.query)
+    query = None if review_all else _readable_query(config.pubmed.query)
     warehouse = Warehouse(config.warehouse.path, config.warehouse.lock_timeout_seconds)
     warehouse.check_writable()
     parts = parts_per_file(len(paths), workers or default_workers())
@@ -123,7 +125,9 @@ class _Ahead:
     """Keeps at most `limit` parts submitted and not yet merged (and at least one file's): staging
     files on disk stay bounded however many files are loaded."""
 
-    def __init__(self, submit: Submit, paths: list[Path], staging: Path, parts: int, query: str, limit: int):
+    def __init__(
+        self, submit: Submit, paths: list[Path], staging: Path, parts: int, query: str | None, limit: int
+    ):
         self._submit, self._staging, self._parts, self._limit = submit, staging, parts, limit
         self._query = query
         self._waiting = deque(enumerate(paths))

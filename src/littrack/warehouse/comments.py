@@ -225,7 +225,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "known_papers": {"pmid": "PMID of a paper the team already knows."},
     "query_matches": {
         "pmid": "The record in review scope.",
-        "source": "How it was admitted: search (PubMed's search for the query returned it), query (littrack load read the query on the record), loaded (a library load without a query), before-scope (stored before review scope existed).",
+        "source": "How it was admitted: search (PubMed's search for the query returned it), query (littrack load read the query on the record), loaded (littrack load --review-all, or a library load without a query), before-scope (stored before review scope existed).",
         "run_id": "The run that admitted it (NULL: before-scope).",
         "admitted_at": "When (UTC).",
     },

@@ -5,8 +5,8 @@ CREATE TABLE query_matches (
     pmid        BIGINT PRIMARY KEY,
     -- 'search': PubMed's search for the query returned it (a nightly);
     -- 'query': littrack read the query on the record itself (`littrack load`);
-    -- 'loaded': a library load without a query; 'before-scope': stored before this migration,
-    -- when every record was in review
+    -- 'loaded': a load without a query (`littrack load --review-all`, the library);
+    -- 'before-scope': stored before this migration, when every record was in review
     source      VARCHAR NOT NULL,
     run_id      BIGINT,
     admitted_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
