@@ -95,9 +95,12 @@ class _RecordFields:
         return self._values[field]
 
     def date(self, datetype: str) -> date | None:
+        """The record's date of a `DATE_TAGS` type: "pdat", "edat" or "mdat"."""
         record = self._record
+        if datetype == "pdat":
+            return record.pub_date.sortable
         entered = record.entrez_date or record.history_date("pubmed")
-        return {"edat": entered, "pdat": record.pub_date.sortable, "mdat": record.date_revised or entered}[datetype]
+        return entered if datetype == "edat" else record.date_revised or entered
 
 
 def _texts(record: PubmedRecord, field: str) -> list[str | None]:

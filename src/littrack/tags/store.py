@@ -67,4 +67,3 @@ def _insert(con, rows: list[tuple], digests: dict[int, str]) -> None:
         **{name: (_TYPES.get(name, "VARCHAR"), values) for name, values in columns.items()},
         "content_hash": ("VARCHAR", [digests[pmid] for pmid in columns["pmid"]]),
     }, constants={"tagger_version": TAGGER_VERSION, "tagged_at": datetime.now(UTC)})
-

@@ -2,7 +2,7 @@
 
 Used by the tests and the demo instead of NCBI (which no machine here reaches). It answers in
 NCBI's shapes, keeps NCBI's rate limit, date windows and 9,999-id cap, and injects faults on
-request. Term matching is a documented subset of PubMed's (see `query`).
+request. Term matching is a documented subset of PubMed's (see `littrack.pubmed.query`).
 """
 
 from littrack.pubmed.standin.corpus import Corpus, CorpusEntry
