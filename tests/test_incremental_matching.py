@@ -13,6 +13,7 @@ from littrack.config import load_config, seed_citation_lines
 from littrack.match import fields as f
 from littrack.match.changes import pending_changes
 from littrack.match.dedupe_csv import read_bib_csv
+from littrack.match import dedupe_store
 from littrack.match.dedupe_store import refresh_clusters
 from littrack.match.store import citations_due, refresh_matches, rematch_known, sync_seeds
 from littrack.parse import DeletedCitations, iter_pubmed
@@ -197,3 +198,31 @@ def test_incremental_clusters_equal_a_full_rebuild_on_the_shared_sets(tmp_path, 
         expected = _partition(db.con)
     assert sum(len(c) > 1 for c in expected) > 100
     assert got == expected
+
+
+def test_comparing_only_papers_near_a_known_citation_finds_what_comparing_all_finds(
+        tmp_path, corpus_records, seeds, monkeypatch):
+    """Papers never pair with each other (their PMIDs differ), so the engine compares only the
+    known citations and the papers sharing a key with one; comparing every record must agree."""
+    def clusters(folder: str) -> list:
+        wh = Warehouse(tmp_path / folder / "w.duckdb")
+        with wh.write() as db:
+            run_id, _ = db.load_standalone(corpus_records)
+            sync_seeds(db.con, seeds)
+            papers = db.con.execute(
+                "SELECT title, authors, journal, pub_year, volume, issue, pages, doi FROM records"
+                " ORDER BY pmid LIMIT 60").fetchall()
+            # a reference manager's export of some of them: re-cased titles, a DOI dropped here
+            # and there, one cited twice
+            _insert_known(db.con, [
+                (n, f"row {n}", title.upper() if n % 3 else title, authors[:1], journal, year,
+                 volume, issue, pages, doi if n % 2 else None)
+                for n, (title, authors, journal, year, volume, issue, pages, doi)
+                in enumerate([*papers, papers[0]], start=1000)])
+            refresh_clusters(db.con, run_id=run_id)
+            return db.con.execute("SELECT * EXCLUDE (run_id) FROM dedup_clusters ORDER BY ALL").fetchall()
+
+    near_only = clusters("near")
+    monkeypatch.setattr(dedupe_store, "_comparable", lambda con, present: present)
+    assert sum(reason != "unique" for _, _, _, reason, _ in near_only) > 60
+    assert near_only == clusters("all")

@@ -6,9 +6,11 @@ per-field evidence of the merges it took part in.
 
 Incremental (issue 11): only records new, changed or gone since the last refresh
 (`changes.pending_changes`) are looked at. Their blocking keys are kept in `dedup_keys`; the
-engine runs again over them, the records sharing a key with them, and every member of the
+records to recluster are them, the records sharing a key with them, and every member of the
 clusters those touch (and of clusters linked to those), and the result replaces just those
-rows. Cluster ids come from `cluster_ids.assign_ids`: stable for life, merges and splits
+rows. Of these, the engine compares only the known citations and the papers near one: any two
+PubMed records give different PMIDs, so a paper is a duplicate of known citations or of
+nothing. Cluster ids come from `cluster_ids.assign_ids`: stable for life, merges and splits
 recorded in `dedup_cluster_events`. A refresh changes nothing when nothing changed.
 """
 
@@ -16,10 +18,14 @@ from __future__ import annotations
 
 import gc
 import json
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Iterable, Iterator
+
+import orjson
 
 from littrack.match.blocking import RARE_WORDS, candidate_pairs, stored_keys
 from littrack.match.changes import Changes, mark_processed, pending_changes, processed_members
@@ -87,22 +93,33 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _recluster(con, changes: Changes, run_id: int | None) -> None:
-    changed = _profiled(con, changes.present)
-    scope = _scope(con, changes, (profiled for profiled, _ in changed.values()))
-    members = _profiled(con, scope - set(changes.removed), known=changed)
+    scope = _scope(con, changes)
+    present = scope - set(changes.removed)
+    members = _profiled(con, _comparable(con, present))
     frequency = _word_frequency(con, members)
     clusters, links = dedupe_profiles([profiled for profiled, _ in members.values()],
                                       partial(candidate_pairs, document_frequency=frequency))
+    clusters += [Cluster(key, (key,), "unique", ()) for key in sorted(present - members.keys())]
     old_id_of = dict(con.execute(
         "SELECT member_key, cluster_id FROM dedup_clusters WHERE member_key IN "
         "(SELECT unnest(?::VARCHAR[]))", [sorted(scope)]).fetchall())
     seq = dict(con.execute("SELECT cluster_id, created_seq FROM dedup_cluster_ids").fetchall())
     assignment = assign_ids([c.member_ids for c in clusters], old_id_of, seq, seq)
-    _write_clusters(con, clusters, assignment, members, sorted(scope), run_id)
+    sources = {key: source for key, (_, source) in members.items()}
+    _write_clusters(con, clusters, assignment, sources, sorted(scope), run_id)
     renamed = {c.id: new_id for c, new_id in zip(clusters, assignment.ids)}
     _write_links(con, [Link(renamed[l.a], renamed[l.b], l.kind) for l in links],
                  set(old_id_of.values()) | set(assignment.ids))
     _record_history(con, assignment, max(seq.values(), default=0), run_id)
+
+
+def _comparable(con, present: set[str]) -> set[str]:
+    """The records of `present` the engine must compare: the known citations, and the papers
+    sharing a key with one. Two PubMed records always give different PMIDs, which the engine
+    calls distinct without comparing (`blocking`), so a paper no known citation is near is
+    alone in its cluster: not profiling it keeps a bulk load's memory flat."""
+    known = {key for key in present if key.startswith("known:")}
+    return known | (_neighbours(con, known) & present) if known else set()
 
 
 # member key -> its profile and its source ("pubmed", "seed", "import")
@@ -110,45 +127,52 @@ _Members = dict[str, tuple[Profile, str]]
 _READ_BATCH = 4096
 
 
-def _profiled(con, keys: Iterable[str], known: _Members | None = None) -> _Members:
+def _profiles(con, keys: Iterable[str]) -> Iterator[tuple[Profile, str]]:
     """The records with these member keys, each normalised once (for its keys and the engine),
-    in `member_order` (never in SELECT order); those in `known` are not read again. Read a batch
-    at a time: only the profiles are kept, not the rows they come from."""
-    wanted = set(keys)
-    found = {key: known[key] for key in wanted & known.keys()} if known else {}
-    rows = con.execute(_RECORDS, [sorted(wanted - found.keys())])
+    with its source; read a batch at a time: only the profiles are kept, not the rows."""
+    rows = con.execute(_RECORDS, [sorted(keys)])
     while batch := rows.fetchmany(_READ_BATCH):
         for (key, source, title, year, authors, journal, volume, issue, pages, doi, pmid, pmcid,
              types) in batch:
-            found[key] = (profile(BibRecord(
+            yield profile(BibRecord(
                 id=key, title=title or "", year=year, authors=tuple(authors or ()),
                 journal=journal, volume=volume, issue=issue, pages=pages, doi=doi, pmid=pmid,
-                pmcid=pmcid, publication_types=tuple(types or ()))), source)
+                pmcid=pmcid, publication_types=tuple(types or ()))), source
+
+
+def _profiled(con, keys: Iterable[str]) -> _Members:
+    """The records with these member keys, profiled, in `member_order` (never in SELECT order)."""
+    found = {profiled.id: (profiled, source) for profiled, source in _profiles(con, keys)}
     return {key: found[key] for key in sorted(found, key=member_order)}
 
 
-def _store_keys(con, keys: tuple[str, ...], profiles: Iterable[Profile]) -> None:
+def _store_keys(con, changes: Changes) -> None:
+    """Replace the blocking keys of the changed records with those of the records `present`.
+    They are profiled a batch at a time and their keys spooled to a file (the connection is
+    busy reading them), so a bulk load keeps neither the profiles nor the keys in memory."""
     con.execute("DELETE FROM dedup_keys WHERE member_key IN (SELECT unnest(?::VARCHAR[]))",
-                [list(keys)])
-    members, values = [], []
-    for profiled in profiles:
-        for key in stored_keys(profiled):
-            members.append(profiled.id)
-            values.append(key)
-    if members:
-        insert_columns(con, "dedup_keys", {"member_key": ("VARCHAR", members),
-                                           "key": ("VARCHAR", values)})
+                [list(changes.keys)])
+    with tempfile.TemporaryDirectory(prefix="littrack-keys-") as folder:
+        spool = Path(folder) / "keys.jsonl"
+        with spool.open("wb") as out:
+            for profiled, _ in _profiles(con, changes.present):
+                member = orjson.dumps(profiled.id)
+                out.writelines(b'{"member_key":%s,"key":%s}\n' % (member, orjson.dumps(key))
+                               for key in stored_keys(profiled))
+        con.execute("INSERT INTO dedup_keys (member_key, key) SELECT member_key, key FROM read_json("
+                    "?, format = 'newline_delimited', columns = {member_key: 'VARCHAR', key: 'VARCHAR'})",
+                    [str(spool)])
 
 
-def _scope(con, changes: Changes, changed: Iterable[Profile]) -> set[str]:
+def _scope(con, changes: Changes) -> set[str]:
     """The records to dedupe again: the changed ones, those sharing a key with them as they
     were and as they are (a stock key aside) or two of their rarest title words, and all
     members of the clusters these are in or linked with. Past a share of the warehouse, all.
-    Updates `dedup_keys` on the way, from the profiles of the records `changes.present`."""
+    Updates `dedup_keys` on the way, from the records `changes.present`."""
     seen = processed_members(con, "dedup")
     everything = len(changes.keys) > _FULL_REBUILD_SHARE * max(seen.count("*").fetchall()[0][0], 1)
     seeds = set(changes.keys) if everything else _neighbours(con, changes.keys)
-    _store_keys(con, changes.keys, changed)
+    _store_keys(con, changes)
     if everything:
         return seeds | {key for (key,) in seen.fetchall()}
     seeds |= _neighbours(con, changes.present)
@@ -196,9 +220,10 @@ def _word_frequency(con, members: _Members) -> dict[str, int]:
 
 
 def _write_clusters(con, clusters: list[Cluster], assignment: Assignment,
-                    members: _Members, scope: list[str], run_id: int | None) -> None:
-    """Rewrite only the member rows that differ (a quiet refresh writes nothing)."""
-    wanted = {member: (cluster_id, members[member][1], c.reason,
+                    sources: dict[str, str], scope: list[str], run_id: int | None) -> None:
+    """Rewrite only the member rows that differ (a quiet refresh writes nothing); a member not
+    in `sources` is a PubMed record."""
+    wanted = {member: (cluster_id, sources.get(member, "pubmed"), c.reason,
                        json.dumps(c.evidence_of(member)) if c.evidence else None)
               for c, cluster_id in zip(clusters, assignment.ids) for member in c.member_ids}
     stored = {member: (cluster_id, source, reason, evidence) for member, cluster_id, source,
