@@ -117,7 +117,7 @@ def _comparable(con, present: set[str]) -> set[str]:
     """The records of `present` the engine must compare: the known citations, and the papers
     sharing a key with one. Two PubMed records always give different PMIDs, which the engine
     calls distinct without comparing (`blocking`), so a paper no known citation is near is
-    alone in its cluster: not profiling it keeps a bulk load's memory flat."""
+    alone in its cluster: a bulk load's papers are not kept profiled."""
     known = {key for key in present if key.startswith("known:")}
     return known | (_neighbours(con, known) & present) if known else set()
 
@@ -128,8 +128,8 @@ _READ_BATCH = 4096
 
 
 def _profiles(con, keys: Iterable[str]) -> Iterator[tuple[Profile, str]]:
-    """The records with these member keys, each normalised once (for its keys and the engine),
-    with its source; read a batch at a time: only the profiles are kept, not the rows."""
+    """The records with these member keys, normalised, each with its source; read a batch at a
+    time, so a caller keeping none of them holds no more than a batch."""
     rows = con.execute(_RECORDS, [sorted(keys)])
     while batch := rows.fetchmany(_READ_BATCH):
         for (key, source, title, year, authors, journal, volume, issue, pages, doi, pmid, pmcid,
