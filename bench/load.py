@@ -2,7 +2,10 @@
 
 Writes baseline-style files of SYNTHETIC records (`littrack.pubmed.synthetic`, distinct PMIDs
 across files) and runs each case in a fresh child process, so every time and peak RSS is its own:
-- Bio.Entrez.read of the N-record file (the baseline);
+- Bio.Entrez.read of the N-record file (the baseline), and littrack's parser alone on it in one
+  process (what a load does besides parsing is the rest of its time);
+- the writer's memory before it reads any record (its imports and an open DuckDB): the part of
+  the peak that no limit lowers;
 - the load alone (parse and tag in worker processes, stage, merge; no matching/clusters/ranking),
   for the N-record file and one `--scale` times larger, and of `--files` files of N records
   through Prefect on a local Dask cluster with 2 workers and with 1;
@@ -11,8 +14,10 @@ across files) and runs each case in a fresh child process, so every time and pea
 Peak RSS: the writer's own (VmHWM), and the largest of the processes it starts (sampled).
 The synthetic corpus is about pain medicine, so the project's query admits about a third of it to
 review; a real baseline file holds hardly any CRPS paper. `--query` loads with another query
-(e.g. one admitting 1%) to see what review's share costs.
+(e.g. one admitting 1%) to see what review's share costs, `--memory-limit` with another
+`[warehouse] load_memory_limit` (e.g. 128MB) to see what DuckDB's share of the peak costs.
 Usage: python bench/load.py [--records 30000] [--scale 3] [--files 4] [--load-alone] [--query Q]
+                            [--memory-limit SIZE]
 """
 
 from __future__ import annotations
@@ -53,14 +58,21 @@ def write_files(folder: Path, records: int, scale: int, files: int) -> dict[str,
     }
 
 
-def config_with_query(folder: Path, query: str | None) -> Path:
-    """The project's config, or a copy of it with another `[pubmed] query`."""
-    if query is None:
+def config_with(folder: Path, query: str | None, memory_limit: str | None) -> Path:
+    """The project's config, or a copy of it with another `[pubmed] query` and/or
+    `[warehouse] load_memory_limit`."""
+    if query is None and memory_limit is None:
         return CONFIG
-    text, replaced = re.subn(r"^query = '''.*?'''", lambda _: f"query = {json.dumps(query)}",
-                             CONFIG.read_text(encoding="utf-8"), count=1, flags=re.S | re.M)
-    if not replaced:
-        raise SystemExit(f"no query = '''...''' in {CONFIG} to replace")
+    text = CONFIG.read_text(encoding="utf-8")
+    for setting, pattern, value in [
+        (query, r"^query = '''.*?'''", f"query = {json.dumps(query)}"),
+        (memory_limit, r"^load_memory_limit = \"[^\"]*\"", f"load_memory_limit = {json.dumps(memory_limit)}"),
+    ]:
+        if setting is None:
+            continue
+        text, replaced = re.subn(pattern, lambda _: value, text, count=1, flags=re.S | re.M)
+        if not replaced:
+            raise SystemExit(f"nothing matching {pattern!r} in {CONFIG} to replace")
     path = folder / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -99,6 +111,23 @@ def child(mode: str, config_path: str, warehouse: str, workers: str, files: list
         def case() -> None:
             with open(paths[0], "rb") as handle:
                 Entrez.read(handle)
+    elif mode == "parse":
+        from littrack.parse import iter_pubmed
+
+        def case() -> None:
+            for _ in iter_pubmed(paths[0]):
+                pass
+    elif mode == "writer-floor":
+
+        def case() -> None:
+            # what `littrack load` imports by the time it ranks, and an open connection
+            import duckdb
+
+            import littrack.cli  # noqa: F401
+            import littrack.nightly.files  # noqa: F401
+            import littrack.nightly.pipeline  # noqa: F401
+
+            duckdb.connect().execute("SELECT 1").fetchall()
     elif mode == "load-alone":
         from littrack.config import load_config, with_overrides
         from littrack.nightly.files import load_files
@@ -140,6 +169,7 @@ def main() -> None:
     options.add_argument("--files", type=int, default=4, help="files loaded with 1 and 2 Dask workers")
     options.add_argument("--load-alone", action="store_true", help="skip the whole-process cases")
     options.add_argument("--query", help="load with this [pubmed] query instead of config.toml's")
+    options.add_argument("--memory-limit", help="load with this [warehouse] load_memory_limit (e.g. 128MB)")
     options.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = options.parse_args()
     if args.child:
@@ -150,11 +180,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = write_files(folder, args.records, args.scale, args.files)
-        config = config_with_query(folder, args.query)
+        config = config_with(folder, args.query, args.memory_limit)
         size = files["one"][0].stat().st_size / 1e6
         print(f"{args.records:,} synthetic records, {size:,.0f} MB (bigger file: x{args.scale}; {args.files} parts)")
         entrez = run_child("entrez", config, folder / "unused", files["one"])
         _line("Bio.Entrez.read (baseline)", entrez)
+        _line("littrack.parse alone, 1 process", run_child("parse", config, folder / "unused", files["one"]), entrez)
+        floor = run_child("writer-floor", config, folder / "unused", [])
+        print(f"  writer before any record (imports, open DuckDB): peak RSS {floor['peak_mb']:.0f} MB")
         modes = [("load-alone", "dask-load-alone", "load alone")]
         if not args.load_alone:
             modes.append(("cli", "dask", "littrack load"))
