@@ -180,6 +180,8 @@ def test_an_unmatched_known_citation_matches_when_its_paper_arrives(tmp_path, wa
     ("wrong.csv", b"id,name\n1,x\n", "{path} has no title or citation column (columns: id, name)"),
     ("broken.ris", b"Exported\nTY  - JOUR\nTI  - x\nTY  - JOUR\nER  - \n",
      "{path} is not valid RIS: Missing end of record tag (line 4)"),
+    ("unended.ris", b"TY  - JOUR\nTI  - x\nER  - \nTY  - JOUR\nTI  - y\n",
+     "{path} is not valid RIS: the entry that starts on line 4 has no end of record tag (ER)"),
 ])
 def test_a_bad_file_is_one_clear_error(tmp_path, name, content, message):
     path = tmp_path / name

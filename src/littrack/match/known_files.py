@@ -135,21 +135,37 @@ _RIS = {"title": ("TI", "T1", "CT"), "authors": ("AU", "A1"), "year": ("PY", "Y1
 _RIS_TAG_NAMES = {tag: tag for tag in rispy.TAG_KEY_MAPPING} | {"CT": "CT"}
 
 
+_RIS_ENTRY_EDGE = re.compile(r"(TY|ER)  -")
+
+
 class _TolerantRisParser(rispy.RisParser):
     def is_header(self, line: str) -> bool:
-        return True  # only called for lines outside an entry
+        return True  # rispy 0.9 calls it for lines outside an entry (0.10 skips them itself)
 
 
 def _read_ris(text: str, path: Path) -> Iterator[KnownEntry]:
-    try:
-        entries = rispy.loads(text, implementation=_TolerantRisParser,
-                              mapping=_RIS_TAG_NAMES, list_tags=["AU", "A1"])
-    except rispy.parser.ParseError as exc:
-        # "Missing end of record tag in line 4:\n <the line>", the line counted from 0
-        problem, line = re.match(r"(.*) in line (\d+)", str(exc)).groups()
-        raise KnownFileError(f"{path} is not valid RIS: {problem} (line {int(line) + 1})") from None
+    _check_ris_entries(text, path)
+    entries = rispy.loads(text, implementation=_TolerantRisParser,
+                          mapping=_RIS_TAG_NAMES, list_tags=["AU", "A1"])
     for number, entry in enumerate(entries, 1):
         yield KnownEntry(number, _ris_citation(entry))
+
+
+def _check_ris_entries(text: str, path: Path) -> None:
+    """Every entry that starts (TY) ends (ER) before the next starts: rispy 0.10 would fold an
+    entry without its ER into the next one, or drop it at the end of the file, without a word."""
+    open_since = None
+    for number, line in enumerate(text.splitlines(), 1):
+        edge = _RIS_ENTRY_EDGE.match(line)
+        if edge is None:
+            continue
+        if edge[1] == "TY" and open_since is not None:
+            raise KnownFileError(f"{path} is not valid RIS: Missing end of record tag (line {number})")
+        open_since = number if edge[1] == "TY" else None
+    if open_since is not None:
+        raise KnownFileError(
+            f"{path} is not valid RIS: the entry that starts on line {open_since} has no end of record tag (ER)"
+        )
 
 
 def _ris_citation(entry: dict) -> Citation:
