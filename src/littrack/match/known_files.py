@@ -78,7 +78,7 @@ def read_text_file(path: Path) -> str:
 
 
 def _read_lines(text: str, path: Path) -> Iterator[KnownEntry]:
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # rispy's lines: other breaks are text
         if line.strip() and not line.lstrip().startswith("#"):
             yield KnownEntry(number, parse_citation(line.strip()))
 
@@ -133,8 +133,6 @@ _RIS = {"title": ("TI", "T1", "CT"), "authors": ("AU", "A1"), "year": ("PY", "Y1
         "doi": ("DO",)}
 # every tag under its own name, so an entry reads as {tag: value or [values]}
 _RIS_TAG_NAMES = {tag: tag for tag in rispy.TAG_KEY_MAPPING} | {"CT": "CT"}
-
-
 _RIS_ENTRY_EDGE = re.compile(r"(TY|ER)  -")
 
 
@@ -155,7 +153,7 @@ def _check_ris_entries(text: str, path: Path) -> None:
     """Every entry that starts (TY) ends (ER) before the next starts: rispy 0.10 would fold an
     entry without its ER into the next one, or drop it at the end of the file, without a word."""
     open_since = None
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # rispy's lines: other breaks are text
         edge = _RIS_ENTRY_EDGE.match(line)
         if edge is None:
             continue
